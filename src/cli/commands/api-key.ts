@@ -1,0 +1,169 @@
+import type { Command } from 'commander';
+import { encode } from '../client.js';
+import { usageError } from '../cli-error.js';
+import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { confirm } from '../prompt.js';
+import { forceOption, withClient } from './shared.js';
+
+export interface ApiKey {
+  id: string;
+  metadata: { created_at: string };
+  spec: {
+    secret?: string;
+    display_name: string;
+    description: string;
+    owner: { id: string; kind: string; email: string };
+    resource: { id: string; kind: string; environment: string | null };
+    status: string;
+    state: string;
+    expires_at: string | null;
+    last_used: string | null;
+    replaces: string | null;
+    replaced_by: string | null;
+  };
+}
+
+const RESOURCE_TYPE: Record<string, string> = { Cluster: 'kafka', SchemaRegistry: 'schema-registry', Cloud: 'cloud' };
+
+/** The shape of `api-key list -o json` (DESIGN §2), a superset of the seed's. */
+export const flatKey = (k: ApiKey) => ({
+  key: k.id,
+  description: k.spec.description,
+  owner: k.spec.owner.id,
+  owner_email: k.spec.owner.email,
+  resource_type: RESOURCE_TYPE[k.spec.resource.kind] ?? k.spec.resource.kind,
+  resource_id: k.spec.resource.id,
+  created: k.metadata.created_at.replace(/\.\d{3}Z$/, 'Z'),
+  status: k.spec.state.toUpperCase(),
+  expires_at: k.spec.expires_at,
+  last_used: k.spec.last_used,
+});
+
+const listColumns: Column<ApiKey>[] = [
+  ['Key', (k) => k.id],
+  ['Description', (k) => k.spec.description],
+  ['Owner', (k) => k.spec.owner.id],
+  ['Owner Email', (k) => k.spec.owner.email],
+  ['Resource Type', (k) => RESOURCE_TYPE[k.spec.resource.kind] ?? k.spec.resource.kind],
+  ['Resource', (k) => k.spec.resource.id],
+  ['Created', (k) => k.metadata.created_at.replace(/\.\d{3}Z$/, 'Z')],
+  ['Last Used', (k) => k.spec.last_used ?? 'never'],
+  ['Status', (k) => k.spec.state.toUpperCase()],
+];
+
+const describeColumns: Column<ApiKey>[] = [
+  ...listColumns,
+  ['Expires At', (k) => k.spec.expires_at ?? ''],
+  ['Replaces', (k) => k.spec.replaces ?? ''],
+  ['Replaced By', (k) => k.spec.replaced_by ?? ''],
+];
+
+const describeFlat = (k: ApiKey) => ({ ...flatKey(k), replaces: k.spec.replaces, replaced_by: k.spec.replaced_by });
+
+function minutesAgo(iso: string): number {
+  return (Date.now() - new Date(iso).getTime()) / 60_000;
+}
+
+export function register(program: Command): void {
+  const apiKey = program.command('api-key').description('Manage API keys');
+
+  withOutput(
+    apiKey
+      .command('create')
+      .description('Create an API key for a resource; the secret is shown once')
+      .requiredOption('--resource <id>', 'Kafka cluster (lkc-…), Schema Registry (lsrc-…) or "cloud"')
+      .option('--service-account <id>', 'owner of the key (default: you)')
+      .option('--description <text>', 'what the key is for')
+      .option('--expires-in <duration>', 'expire after this long, e.g. 90d')
+      .option('--expires-at <time>', 'expire at this ISO-8601 time'),
+  ).action(
+    withClient(async (client, o: { resource: string; serviceAccount?: string; description?: string; expiresIn?: string; expiresAt?: string } & OutputOptions) => {
+      if (o.expiresIn && o.expiresAt) throw usageError('give either --expires-in or --expires-at, not both');
+      const created = await client.post<ApiKey>('/iam/v2/api-keys', {
+        spec: {
+          resource: { id: o.resource },
+          owner: o.serviceAccount ? { id: o.serviceAccount } : undefined,
+          description: o.description,
+          expires_in: o.expiresIn,
+          expires_at: o.expiresAt,
+        },
+      });
+      const pair = { key: created.id, secret: created.spec.secret ?? '' };
+      await printObject(pair, o.output, [
+        ['API Key', (p) => p.key],
+        ['API Secret', (p) => p.secret],
+      ]);
+      notice('Save the API key and secret. The secret is not retrievable later.');
+    }),
+  );
+
+  withOutput(
+    apiKey
+      .command('list')
+      .description('List API keys')
+      .option('--service-account <id>', 'only keys owned by this service account')
+      .option('--current-user', 'only your own keys')
+      .option('--resource <id>', 'only keys for this resource')
+      .option('--environment <env>', 'only keys for resources in this environment')
+      .option('--status <status>', 'active, disabled or expired'),
+  ).action(
+    withClient(async (client, o: { serviceAccount?: string; currentUser?: boolean; resource?: string; environment?: string; status?: string } & OutputOptions) => {
+      if (o.serviceAccount && o.currentUser) throw usageError('give either --service-account or --current-user, not both');
+      if (o.status && !['active', 'disabled', 'expired'].includes(o.status)) throw usageError(`invalid --status "${o.status}": valid values are active, disabled, expired`);
+      let owner = o.serviceAccount;
+      if (o.currentUser) owner = (await client.get<{ id: string }>('/keyward/v1/whoami')).id;
+      const rows = await client.listAll<ApiKey>('/iam/v2/api-keys', { 'spec.owner': owner, 'spec.resource': o.resource, environment: o.environment, status: o.status });
+      await printList(rows, o.output, listColumns, flatKey);
+    }),
+  );
+
+  withOutput(apiKey.command('describe <key>').description('Describe an API key')).action(
+    withClient(async (client, key: string, o: OutputOptions) => printObject(await client.get<ApiKey>(`/iam/v2/api-keys/${encode(key)}`), o.output, describeColumns, describeFlat)),
+  );
+
+  apiKey
+    .command('update <key>')
+    .description("Change an API key's description")
+    .requiredOption('--description <text>', 'new description')
+    .action(
+      withClient(async (client, key: string, o: { description: string }) => {
+        await client.patch(`/iam/v2/api-keys/${encode(key)}`, { spec: { description: o.description } });
+        done(`Updated the description of API key "${key}" to "${o.description}".`);
+      }),
+    );
+
+  apiKey
+    .command('delete <keys...>')
+    .description('Delete API keys; asks first on a terminal, showing each key\'s last use')
+    .addOption(forceOption())
+    .action(
+      withClient(async (client, keys: string[], o: { force?: boolean }) => {
+        const found: ApiKey[] = [];
+        for (const key of keys) found.push(await client.get<ApiKey>(`/iam/v2/api-keys/${encode(key)}`));
+        if (!o.force) {
+          for (const k of found) {
+            const used = k.spec.last_used;
+            notice(`API key "${k.id}" (${k.spec.description || 'no description'}) on ${k.spec.resource.id}: last used ${used ?? 'never'}.`);
+            if (used && minutesAgo(used) <= 15) notice(`WARNING: API key "${k.id}" was used ${Math.max(0, Math.round(minutesAgo(used)))} minute(s) ago; a client still depends on it.`);
+          }
+        }
+        await confirm(keys.length === 1 ? `Delete API key "${keys[0]}"?` : `Delete ${keys.length} API keys?`, o.force);
+        for (const key of keys) {
+          await client.delete(`/iam/v2/api-keys/${encode(key)}`);
+          done(`Deleted API key "${key}".`);
+        }
+      }),
+    );
+
+  for (const [verb, past] of [['disable', 'Disabled'], ['enable', 'Enabled']] as const) {
+    apiKey
+      .command(`${verb} <key>`)
+      .description(verb === 'disable' ? 'Disable an API key (reversible, effective on the next request)' : 'Enable a disabled API key')
+      .action(
+        withClient(async (client, key: string) => {
+          await client.post(`/keyward/v1/api-keys/${encode(key)}/${verb}`);
+          done(`${past} API key "${key}".`);
+        }),
+      );
+  }
+}

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { encode, connect } from '../client.js';
+import { readConfig, writeConfig } from '../config.js';
+import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { confirm } from '../prompt.js';
+import { forceOption, withClient } from './shared.js';
+
+interface Environment {
+  id: string;
+  display_name: string;
+  stage: string;
+  metadata: { created_at: string };
+}
+
+const flat = (current?: string) => (e: Environment) => ({ id: e.id, name: e.display_name, stage: e.stage, is_current: e.id === current });
+const columns: Column<Environment>[] = [
+  ['ID', (e) => e.id],
+  ['Name', (e) => e.display_name],
+  ['Stage', (e) => e.stage],
+];
+
+export function register(program: Command): void {
+  const env = program.command('environment').description('Manage environments');
+
+  withOutput(env.command('create <name>').description('Create an environment').option('--stage <stage>', 'production, staging or development', 'development')).action(
+    withClient(async (client, name: string, options: { stage: string } & OutputOptions) => {
+      const created = await client.post<Environment>('/org/v2/environments', { display_name: name, stage: options.stage });
+      await printObject(created, options.output, columns, flat(client.environment));
+    }),
+  );
+
+  withOutput(env.command('list').description('List environments')).action(
+    withClient(async (client, options: OutputOptions) => {
+      const rows = await client.listAll<Environment>('/org/v2/environments');
+      const current = client.environment;
+      await printList(rows, options.output, [['Current', (e) => (e.id === current ? '*' : '')], ...columns], flat(current));
+    }),
+  );
+
+  withOutput(env.command('describe <id>').description('Describe an environment')).action(
+    withClient(async (client, id: string, options: OutputOptions) => {
+      const e = await client.get<Environment>(`/org/v2/environments/${encode(id)}`);
+      await printObject(e, options.output, [...columns, ['Created', (x) => x.metadata.created_at]], flat(client.environment));
+    }),
+  );
+
+  withOutput(env.command('update <id>').description('Rename an environment or change its stage').option('--name <name>', 'new name').option('--stage <stage>', 'production, staging or development')).action(
+    withClient(async (client, id: string, options: { name?: string; stage?: string } & OutputOptions) => {
+      const e = await client.patch<Environment>(`/org/v2/environments/${encode(id)}`, { display_name: options.name, stage: options.stage });
+      await printObject(e, options.output, columns, flat(client.environment));
+    }),
+  );
+
+  env
+    .command('delete <id>')
+    .description('Delete an empty environment')
+    .addOption(forceOption())
+    .action(
+      withClient(async (client, id: string, options: { force?: boolean }) => {
+        await client.get(`/org/v2/environments/${encode(id)}`);
+        await confirm(`Delete environment "${id}"?`, options.force);
+        await client.delete(`/org/v2/environments/${encode(id)}`);
+        done(`Deleted environment "${id}".`);
+      }),
+    );
+
+  env
+    .command('use <id>')
+    .description('Make an environment the current one for later commands')
+    .action(async (id: string) => {
+      const client = connect();
+      await client.get(`/org/v2/environments/${encode(id)}`);
+      writeConfig({ ...readConfig(), environment: id });
+      notice(`Now using "${id}" as the default (active) environment.`);
+    });
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { encode } from '../client.js';
+import { done, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { confirm } from '../prompt.js';
+import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
+
+interface SchemaRegistry {
+  id: string;
+  spec: { display_name: string; cloud: string; region: string; http_endpoint: string | null; environment: { id: string } };
+  status: { phase: string };
+}
+
+const flat = (c: SchemaRegistry) => ({
+  id: c.id,
+  name: c.spec.display_name,
+  provider: c.spec.cloud.toLowerCase(),
+  region: c.spec.region,
+  endpoint: c.spec.http_endpoint ?? '',
+  status: c.status.phase,
+  environment: c.spec.environment.id,
+});
+const columns: Column<SchemaRegistry>[] = [
+  ['ID', (c) => c.id],
+  ['Name', (c) => c.spec.display_name],
+  ['Provider', (c) => c.spec.cloud.toLowerCase()],
+  ['Region', (c) => c.spec.region],
+  ['Endpoint', (c) => c.spec.http_endpoint ?? ''],
+  ['Status', (c) => c.status.phase],
+  ['Environment', (c) => c.spec.environment.id],
+];
+
+export function register(program: Command): void {
+  const sr = program.command('schema-registry').description('Manage Schema Registry clusters');
+  const cluster = sr.command('cluster').description('Manage Schema Registry clusters registered with keyward');
+
+  withOutput(
+    cluster
+      .command('create <name>')
+      .description('Register a Schema Registry cluster')
+      .requiredOption('--cloud <cloud>', 'aws, gcp, azure or self-managed')
+      .requiredOption('--region <region>', 'cloud region')
+      .option('--endpoint <url>', 'the HTTP endpoint')
+      .option('--environment <env>', 'environment id (default: the current environment)'),
+  ).action(
+    withClient(async (client, name: string, o: { cloud: string; region: string; endpoint?: string; environment?: string } & OutputOptions) => {
+      const env = environmentOf(client, o.environment);
+      const created = await client.post<SchemaRegistry>('/srcm/v2/clusters', {
+        spec: { display_name: name, cloud: o.cloud, region: o.region, http_endpoint: o.endpoint, environment: env ? { id: env } : undefined },
+      });
+      await printObject(created, o.output, columns, flat);
+    }),
+  );
+
+  withOutput(cluster.command('list').description('List Schema Registry clusters').option('--environment <env>', 'only this environment')).action(
+    withClient(async (client, o: { environment?: string } & OutputOptions) => {
+      await printList(await client.listAll<SchemaRegistry>('/srcm/v2/clusters', { environment: o.environment }), o.output, columns, flat);
+    }),
+  );
+
+  withOutput(cluster.command('describe <id>').description('Describe a Schema Registry cluster')).action(
+    withClient(async (client, id: string, o: OutputOptions) => {
+      await printObject(await client.get<SchemaRegistry>(`/srcm/v2/clusters/${encode(id)}`), o.output, columns, flat);
+    }),
+  );
+
+  cluster
+    .command('delete <id>')
+    .description('Delete a Schema Registry cluster with its API keys')
+    .addOption(forceOption())
+    .action(
+      withClient(async (client, id: string, o: { force?: boolean }) => {
+        await client.get(`/srcm/v2/clusters/${encode(id)}`);
+        await confirm(`Delete Schema Registry cluster "${id}" and every API key on it?`, o.force);
+        const response = await client.delete(`/srcm/v2/clusters/${encode(id)}`);
+        const counts = countsLine(response.headers.get('x-keyward-deleted'));
+        done(`Deleted Schema Registry cluster "${id}"${counts ? ` (with ${counts})` : ''}.`);
+      }),
+    );
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { CliError, usageError } from '../cli-error.js';
+import { withOutput, printObject, notice, type Format } from '../output.js';
+import { hasSavedContext, readConfig, writeConfig } from '../config.js';
+
+interface StartOptions {
+  host: string;
+  port: string;
+  dataDir: string;
+  databaseUrl?: string;
+  publicUrl?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw usageError(`invalid --port "${value}": use a number from 0 to 65535`);
+  return n;
+}
+
+export function register(program: Command): void {
+  const server = program.command('server').description('Run and administer a keyward server');
+
+  server
+    .command('start')
+    .description('Run the server (SQLite in the data directory, or PostgreSQL with --database-url)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8090')
+    .option('--data-dir <dir>', 'directory of the embedded SQLite store', process.env.KEYWARD_DATA_DIR ?? './keyward-data')
+    .option('--database-url <url>', 'postgres:// URL (default: KEYWARD_DATABASE_URL)', process.env.KEYWARD_DATABASE_URL)
+    .option('--public-url <url>', 'URL clients use to reach this server (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
+    .action(async (options: StartOptions) => {
+      const listenPort = port(options.port);
+      const { startServer } = await import('../../server/main.js');
+      await startServer({
+        host: options.host,
+        port: listenPort,
+        dataDir: options.dataDir,
+        databaseUrl: options.databaseUrl,
+        publicUrl: options.publicUrl,
+        onBootstrap: (result, url) => {
+          notice('keyward initialized a new store.');
+          notice(`  Organization:  ${result.organization}`);
+          notice(`  Environment:   ${result.environment} (default)`);
+          notice(`  Admin user:    ${result.user} (admin@localhost, OrganizationAdmin)`);
+          notice(`  API key:       ${result.key}`);
+          notice(`  API secret:    ${result.secret}`);
+          notice('Save the API key and secret. The secret is not retrievable later.');
+          if (!hasSavedContext()) {
+            writeConfig({ ...readConfig(), url, api_key: result.key, api_secret: result.secret, environment: result.environment });
+            notice('Saved a CLI context for this key: keyward commands now talk to this server.');
+          }
+        },
+      });
+    });
+
+  withOutput(
+    server
+      .command('init')
+      .description('Initialize an empty store: organization, default environment, admin user and its cloud key')
+      .option('--data-dir <dir>', 'directory of the embedded SQLite store', './keyward-data')
+      .option('--database-url <url>', 'postgres:// URL', process.env.KEYWARD_DATABASE_URL),
+  ).action(async (options: { dataDir: string; databaseUrl?: string; output: Format }) => {
+    const { initStore } = await import('../../server/main.js');
+    const result = await initStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+    await printObject(result, options.output, [
+      ['API Key', (r) => r.key],
+      ['API Secret', (r) => r.secret],
+      ['User', (r) => r.user],
+      ['Organization', (r) => r.organization],
+      ['Environment', (r) => r.environment],
+    ]);
+    notice('Save the API key and secret. The secret is not retrievable later.');
+  });
+
+  server
+    .command('backup')
+    .description('Consistent online backup of the SQLite store')
+    .requiredOption('--out <file>', 'where to write the backup')
+    .option('--data-dir <dir>', 'directory of the embedded SQLite store', './keyward-data')
+    .option('--database-url <url>', 'postgres:// URL', process.env.KEYWARD_DATABASE_URL)
+    .action(async (options: { out: string; dataDir: string; databaseUrl?: string }) => {
+      if (options.databaseUrl) throw new CliError('This store is PostgreSQL: back it up with pg_dump');
+      const { backupStore } = await import('../../server/main.js');
+      const pages = await backupStore(options.dataDir, options.out);
+      notice(`Backed up ${pages} pages to ${options.out}.`);
+    });
+}

@@ -1,0 +1,36 @@
+import { makeFinding } from '../finding.js';
+import { lookupSnapshot } from '../snapshot-lookup.js';
+import { shellQuote } from '../shell.js';
+import type { AdvisorRule, AdvisorSnapshot, Finding } from '../types.js';
+
+export const FAILED_AUTH_SPIKE_THRESHOLD = 20;
+
+/**
+ * Looks at the caller's per-key count of failed authentications in the last hour; fires at 20 or
+ * more (19: no finding). Counts for key ids that match no key are reported too: someone is trying
+ * credentials for a key that does not (or no longer) exist. Entries for the same key are summed.
+ */
+export const failedAuthSpikeRule: AdvisorRule = {
+  name: 'failed-auth-spike',
+  severity: 'high',
+  description:
+    `An API key had ${FAILED_AUTH_SPIKE_THRESHOLD} or more failed authentications in the last hour: a client ` +
+    'with a stale or wrong secret, or someone guessing. The audit log shows the client addresses.',
+  evaluate(snapshot: AdvisorSnapshot): Finding[] {
+    const lookup = lookupSnapshot(snapshot);
+    const totals = new Map<string, number>();
+    for (const { api_key, count } of snapshot.failedAuthByKey) totals.set(api_key, (totals.get(api_key) ?? 0) + count);
+    const findings: Finding[] = [];
+    for (const [keyId, count] of totals) {
+      if (count < FAILED_AUTH_SPIKE_THRESHOLD) continue;
+      const key = lookup.apiKey(keyId);
+      const label = key ? lookup.keyLabel(key) : `API key ${keyId} (which matches no existing key)`;
+      const message =
+        `${label} had ${count} failed authentications in the last hour (threshold ${FAILED_AUTH_SPIKE_THRESHOLD}). ` +
+        'Find the client in the audit log: a stale secret after a rotation, or someone guessing.';
+      const remediation = `keyward audit-log list --api-key ${shellQuote(keyId)} --result failure --since 1h`;
+      findings.push(makeFinding(failedAuthSpikeRule, keyId, message, remediation));
+    }
+    return findings;
+  },
+};

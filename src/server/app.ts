@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import formbody from '@fastify/formbody';
+import type { Services } from '../services/index.js';
+import { registerErrorHandling } from './errors.js';
+import { managementAuthentication } from './plugins/authentication.js';
+import { createPresenters } from './presenters.js';
+import { environmentRoutes } from './routes/environments.js';
+import { clusterRoutes } from './routes/clusters.js';
+import { userRoutes } from './routes/users.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { systemRoutes } from './routes/system.js';
+import type { RouteDeps } from './routes/route-deps.js';
+
+export interface AppOptions {
+  services: Services;
+  /** The URL clients use to reach this server (links, token issuer). */
+  publicUrl: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Extra route plugins (data plane, later capabilities) registered with the same deps. */
+  plugins?: Array<(app: FastifyInstance, deps: RouteDeps) => Promise<void>>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Fastify app from services. It does not listen: tests use `app.inject()`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  registerErrorHandling(app);
+  await app.register(formbody);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'keyward', version: '0.1.0', description: 'API keys, service accounts, role bindings, ACLs and audit log.' },
+      servers: [{ url: options.publicUrl }],
+      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'A cloud API key and its secret' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const deps: RouteDeps = {
+    services: options.services,
+    present: createPresenters(options.publicUrl, options.services.deps.organizationId),
+    authenticate: managementAuthentication(options.services.authenticate),
+  };
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, ...(options.plugins ?? [])]) {
+    await app.register(async (scope) => routes(scope, deps));
+  }
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, KeywardError, type ErrorCode } from '../domain/errors.js';
+
+export function errorBody(requestId: string, code: ErrorCode, detail: string) {
+  const entry = ERROR_CODES[code];
+  return { errors: [{ id: requestId, status: String(entry.status), code, title: entry.title, detail }] };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail: string) {
+  return reply.code(ERROR_CODES[code].status).type('application/json').send(errorBody(request.id, code, detail));
+}
+
+/** Removes anything shaped like a secret or a digest before a message reaches a log. */
+export function scrub(text: string): string {
+  return text.replace(/kw_[0-9A-Za-z]{8,}/g, 'kw_[redacted]').replace(/\b[0-9a-f]{64}\b/g, '[digest]');
+}
+
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return 'The request is not valid';
+  const where = error.validationContext ?? 'body';
+  const path = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === 'required') return `${where}: ${String(params.missingProperty)} is required`;
+  if (first.keyword === 'additionalProperties') return `${where}: unknown field ${String(params.additionalProperty)}`;
+  return `${where}${path ? `.${path}` : ''} ${first.message ?? 'is not valid'}`;
+}
+
+/** The one error handler: every failure becomes the Confluent-style error body; never a stack trace. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | KeywardError, request, reply) => {
+    if (error instanceof KeywardError) {
+      if (error.code === 'user_unauthenticated') reply.header('WWW-Authenticate', 'Basic realm="keyward"');
+      return sendError(request, reply, error.code, error.message);
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const code: ErrorCode = fe.validationContext === 'querystring' ? 'invalid_filter' : fe.validationContext === 'body' ? 'invalid_configuration' : 'bad_request';
+      return sendError(request, reply, code, validationMessage(fe));
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(request, reply, 'bad_request', 'The request body is not valid JSON');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(request, reply, 'payload_too_large', 'The request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(request, reply, 'unsupported_media_type', 'Send the request body as application/json');
+      default:
+        break;
+    }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendError(request, reply, fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', scrub(fe.message));
+    }
+    request.log.error({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'request failed');
+    return sendError(request, reply, 'internal_error', `Internal error; quote request id ${request.id} when reporting it`);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+}

@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../domain/errors.js';
+import type { CallContext, RequestMetadata } from '../../services/context.js';
+import type { ManagementAuth } from '../../services/management-auth.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    callContext?: CallContext;
+  }
+}
+
+export function requestMetadata(request: FastifyRequest): RequestMetadata {
+  const agent = request.headers['user-agent'];
+  return { clientAddress: request.ip, requestId: request.id, userAgent: typeof agent === 'string' ? agent.slice(0, 256) : '' };
+}
+
+/** Reads `Authorization: Basic base64(key:secret)`; undefined when absent or malformed. */
+export function basicCredentials(header: string | undefined): { key: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** preHandler for management routes: HTTP Basic with a `cloud` key, the result kept on the request. */
+export function managementAuthentication(authenticate: ManagementAuth) {
+  return async function authenticateRequest(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const credentials = basicCredentials(request.headers.authorization);
+    if (!credentials) throw errors.unauthenticated('Authenticate with HTTP Basic using a cloud API key and secret');
+    const metadata = requestMetadata(request);
+    const actor = await authenticate(credentials.key, credentials.secret, metadata);
+    request.callContext = { actor, request: metadata };
+  };
+}
+
+export function ctx(request: FastifyRequest): CallContext {
+  if (!request.callContext) throw errors.unauthenticated();
+  return request.callContext;
+}

@@ -1,0 +1,16 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services/index.js';
+import type { Presenters } from '../presenters.js';
+
+export interface RouteDeps {
+  services: Services;
+  present: Presenters;
+  /** preHandler that authenticates a management request. */
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+export function pageQuery(query: { page_size?: string; page_token?: string }) {
+  return { pageSize: query.page_size === undefined ? undefined : Number(query.page_size), pageToken: query.page_token };
+}
+
+export const security = [{ basicAuth: [] }];

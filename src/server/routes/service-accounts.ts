@@ -1,0 +1,44 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { ctx } from '../plugins/authentication.js';
+import { ErrorBody, IdParams, ListQuery, ServiceAccount, listOf } from '../schemas.js';
+import { pageQuery, security, type RouteDeps } from './route-deps.js';
+import { reportDeleted } from './deleted-header.js';
+
+const Body = Type.Object({ display_name: Type.String(), description: Type.Optional(Type.String()) });
+const Patch = Type.Object({ description: Type.Optional(Type.String()) });
+const Query = Type.Composite([ListQuery, Type.Object({ display_name: Type.Optional(Type.String({ maxLength: 64 })) })]);
+
+export async function serviceAccountRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { serviceAccounts } = deps.services;
+  const common = { preHandler: deps.authenticate };
+  const tags = ['Service accounts'];
+
+  app.get('/iam/v2/service-accounts', { ...common, schema: { tags, security, querystring: Query, response: { 200: listOf(ServiceAccount), '4xx': ErrorBody } } }, async (request) => {
+    ctx(request);
+    const page = await serviceAccounts.list({ displayName: request.query.display_name }, pageQuery(request.query));
+    return deps.present.list('iam/v2', 'ServiceAccount', '/iam/v2/service-accounts', page, deps.present.serviceAccount, request.query);
+  });
+  app.post('/iam/v2/service-accounts', { ...common, schema: { tags, security, body: Body, response: { 201: ServiceAccount, '4xx': ErrorBody } } }, async (request, reply) => {
+    const sa = await serviceAccounts.create(ctx(request), { name: request.body.display_name, description: request.body.description });
+    return reply.code(201).send(deps.present.serviceAccount(sa));
+  });
+  app.get('/iam/v2/service-accounts/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
+    ctx(request);
+    return deps.present.serviceAccount(await serviceAccounts.get(request.params.id));
+  });
+  app.patch('/iam/v2/service-accounts/:id', { ...common, schema: { tags, security, params: IdParams, body: Patch, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
+    return deps.present.serviceAccount(await serviceAccounts.update(ctx(request), request.params.id, { description: request.body.description }));
+  });
+  app.delete('/iam/v2/service-accounts/:id', { ...common, schema: { tags, security, params: IdParams, response: { 204: Type.Null(), '4xx': ErrorBody } } }, async (request, reply) => {
+    reportDeleted(reply, await serviceAccounts.delete(ctx(request), request.params.id));
+    return reply.code(204).send(null);
+  });
+  app.post('/keyward/v1/service-accounts/:id/disable', { ...common, schema: { tags, security, params: IdParams, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
+    return deps.present.serviceAccount(await serviceAccounts.disable(ctx(request), request.params.id));
+  });
+  app.post('/keyward/v1/service-accounts/:id/enable', { ...common, schema: { tags, security, params: IdParams, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
+    return deps.present.serviceAccount(await serviceAccounts.enable(ctx(request), request.params.id));
+  });
+}

@@ -1,0 +1,41 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { ctx } from '../plugins/authentication.js';
+import { ErrorBody } from '../schemas.js';
+import { security, type RouteDeps } from './route-deps.js';
+import { sendError } from '../errors.js';
+
+const WhoAmI = Type.Object({
+  principal: Type.String(),
+  kind: Type.String(),
+  id: Type.String(),
+  api_key: Type.String(),
+  organization: Type.String(),
+  roles: Type.Array(Type.String()),
+});
+
+export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['System'];
+  app.get('/healthz', { schema: { tags, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags, response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), '5xx': ErrorBody } } }, async (request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.services.deps.db);
+      return { status: 'ready', database: deps.services.deps.dialect };
+    } catch {
+      return sendError(request, reply, 'service_unavailable', 'The database is not reachable');
+    }
+  });
+  app.get('/keyward/v1/whoami', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: WhoAmI, '4xx': ErrorBody } } }, async (request) => {
+    const { actor } = ctx(request);
+    return {
+      principal: actor.principal,
+      kind: actor.kind,
+      id: actor.id,
+      api_key: actor.apiKeyId,
+      organization: deps.services.deps.organizationId,
+      roles: actor.isOrganizationAdmin ? ['OrganizationAdmin'] : [],
+    };
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { openStore, migrateToLatest, type Store, type StoreOptions } from '../store/connect.js';
+import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
+import { createChangeBus } from '../services/changes.js';
+import { initializeStore, organizationId, type BootstrapResult } from '../services/bootstrap.js';
+import { createServices, type Services } from '../services/index.js';
+import { organizationCrn } from '../domain/crn.js';
+import { buildApp } from './app.js';
+
+export interface RuntimeOptions extends StoreOptions {
+  publicUrl: string;
+  logger?: FastifyServerOptions['logger'];
+  clock?: () => Date;
+  /** Bootstrap an empty store (server start does; tests may too). */
+  bootstrap?: boolean;
+}
+
+export interface Runtime {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  audit: AuditLog;
+  bootstrapped?: BootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates, bootstraps when asked, and builds the app: everything but listen. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const clock = options.clock ?? (() => new Date());
+  const store = await openStore(options);
+  try {
+    await migrateToLatest(store.db);
+    let orgId = await organizationId(store.db);
+    let bootstrapped: BootstrapResult | undefined;
+    if (!orgId) {
+      if (!options.bootstrap) throw new Error('The store is not initialized: run keyward server init');
+      const bootstrapAudit = createAuditLog({ db: store.db, source: 'crn://keyward', clock });
+      bootstrapped = await initializeStore(store.db, bootstrapAudit, clock);
+      await bootstrapAudit.close();
+      orgId = bootstrapped.organization;
+    }
+    const audit = createAuditLog({ db: store.db, source: organizationCrn(orgId), clock });
+    const changes = createChangeBus();
+    const services = createServices({ db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId });
+    const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
+    return {
+      app,
+      store,
+      services,
+      audit,
+      bootstrapped,
+      async close() {
+        await app.close();
+        await audit.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,280 @@
+import { errors } from '../domain/errors.js';
+import { newApiKeyId } from '../domain/ids.js';
+import { generateSecret, hashSecret } from '../domain/secrets.js';
+import { buildCrn } from '../domain/crn.js';
+import { parseDuration } from '../domain/durations.js';
+import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
+import { clustersRepo } from '../store/repositories/clusters.js';
+import { usersRepo } from '../store/repositories/users.js';
+import { serviceAccountsRepo } from '../store/repositories/service-accounts.js';
+import type { Executor } from '../store/repositories/executor.js';
+import { canManageKeysOf, requireKeyCreationFor } from './access.js';
+import { applyChange, type ChangeTools } from './change.js';
+import { nowIso, type Actor, type CallContext, type ServiceDeps } from './context.js';
+import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { parseTimestamp, requireText } from './validation.js';
+import { freshId } from './fresh-id.js';
+
+export type OwnerKind = 'user' | 'service-account';
+export type ResourceKind = 'cloud' | 'kafka' | 'schema-registry';
+export type KeyState = 'active' | 'disabled' | 'expired';
+
+/** An API key as anyone outside the store sees it: never the secret hash. */
+export interface ApiKeyView {
+  id: string;
+  display_name: string;
+  description: string;
+  owner: { id: string; kind: OwnerKind; email: string };
+  resource: { id: string; kind: ResourceKind; environment: string | null };
+  status: 'ACTIVE' | 'DISABLED';
+  state: KeyState;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  last_used: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
+export interface CreatedApiKey {
+  key: ApiKeyView;
+  secret: string;
+}
+
+export const SERVICE_ACCOUNT_EMAIL = '<service account>';
+export const MAX_KEY_DESCRIPTION = 256;
+
+export function keyState(row: Pick<ApiKeyRow, 'status' | 'expires_at'>, now: Date): KeyState {
+  if (row.expires_at !== null && row.expires_at <= now.toISOString()) return 'expired';
+  return row.status === 'DISABLED' ? 'disabled' : 'active';
+}
+
+export interface CreateKeyInput {
+  resource: unknown;
+  serviceAccount?: unknown;
+  displayName?: unknown;
+  description?: unknown;
+  expiresIn?: unknown;
+  expiresAt?: unknown;
+}
+
+export function createApiKeyService(deps: ServiceDeps) {
+  async function resolveResource(db: Executor, resource: unknown): Promise<{ id: string; kind: ResourceKind; environment: string | null }> {
+    if (typeof resource !== 'string' || resource === '') throw errors.invalid('resource is required: a Kafka cluster id (lkc-…), a Schema Registry id (lsrc-…) or "cloud"');
+    if (resource === 'cloud') return { id: 'cloud', kind: 'cloud', environment: null };
+    const cluster = await clustersRepo.find(db, resource);
+    if (!cluster) {
+      if (!/^(lkc|lsrc)-/.test(resource)) throw errors.invalid(`Unknown resource "${resource}": use a Kafka cluster id (lkc-…), a Schema Registry id (lsrc-…) or "cloud"`);
+      throw errors.notFound(resource.startsWith('lkc-') ? 'Kafka cluster' : 'Schema Registry cluster', resource);
+    }
+    return { id: cluster.id, kind: cluster.kind, environment: cluster.environment_id };
+  }
+
+  async function ownerEmails(db: Executor, rows: ApiKeyRow[]): Promise<Map<string, string>> {
+    const userIds = [...new Set(rows.filter((r) => r.owner_kind === 'user').map((r) => r.owner_id))];
+    const users = await usersRepo.findMany(db, userIds);
+    return new Map(users.map((u) => [u.id, u.email]));
+  }
+
+  async function environments(db: Executor, rows: ApiKeyRow[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.filter((r) => r.resource_kind !== 'cloud').map((r) => r.resource_id))];
+    const map = new Map<string, string>();
+    for (const id of ids) {
+      const cluster = await clustersRepo.find(db, id);
+      if (cluster) map.set(id, cluster.environment_id);
+    }
+    return map;
+  }
+
+  async function toViews(db: Executor, rows: ApiKeyRow[]): Promise<ApiKeyView[]> {
+    const emails = await ownerEmails(db, rows);
+    const envs = await environments(db, rows);
+    const now = deps.clock();
+    return rows.map((row) => ({
+      id: row.id,
+      display_name: row.display_name,
+      description: row.description,
+      owner: { id: row.owner_id, kind: row.owner_kind, email: row.owner_kind === 'user' ? (emails.get(row.owner_id) ?? '') : SERVICE_ACCOUNT_EMAIL },
+      resource: { id: row.resource_id, kind: row.resource_kind, environment: envs.get(row.resource_id) ?? null },
+      status: row.status === 'DISABLED' ? 'DISABLED' : 'ACTIVE',
+      state: keyState(row, now),
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      expires_at: row.expires_at,
+      last_used: row.last_used,
+      replaces: row.replaces,
+      replaced_by: row.replaced_by,
+    }));
+  }
+
+  async function view(db: Executor, row: ApiKeyRow): Promise<ApiKeyView> {
+    const [v] = await toViews(db, [row]);
+    return v as ApiKeyView;
+  }
+
+  async function findManageable(actor: Actor, id: string): Promise<ApiKeyRow> {
+    const row = await apiKeysRepo.find(deps.db, id);
+    // A key the caller may not manage is reported as missing, so ids cannot be probed.
+    if (!row || !canManageKeysOf(actor, { kind: row.owner_kind, id: row.owner_id })) throw errors.notFound('API key', id);
+    return row;
+  }
+
+  function expiryFrom(input: CreateKeyInput, now: Date): string | null {
+    if (input.expiresIn !== undefined && input.expiresAt !== undefined && input.expiresIn !== null && input.expiresAt !== null) {
+      throw errors.invalid('Give either expires_in or expires_at, not both');
+    }
+    if (typeof input.expiresIn === 'string' && input.expiresIn !== '') {
+      const ms = parseDuration(input.expiresIn, 'expires_in');
+      if (ms <= 0) throw errors.invalid('expires_in must be greater than zero');
+      return new Date(now.getTime() + ms).toISOString();
+    }
+    if (typeof input.expiresAt === 'string' && input.expiresAt !== '') {
+      const at = parseTimestamp(input.expiresAt, 'expires_at');
+      if (at.getTime() <= now.getTime()) throw errors.invalid('expires_at must be in the future');
+      return at.toISOString();
+    }
+    if ((input.expiresIn !== undefined && input.expiresIn !== null) || (input.expiresAt !== undefined && input.expiresAt !== null)) {
+      throw errors.invalid('expires_in and expires_at must be strings');
+    }
+    return null;
+  }
+
+  /** Inserts a key inside the caller's change; the secret is returned once and only its hash is kept. */
+  async function insertKey(
+    tools: ChangeTools,
+    input: { owner: { id: string; kind: OwnerKind }; resource: { id: string; kind: ResourceKind; environment: string | null }; displayName: string; description: string; expiresAt: string | null; replaces?: string },
+  ): Promise<{ row: ApiKeyRow; secret: string }> {
+    const id = await freshId((c) => apiKeysRepo.find(tools.trx, c), newApiKeyId);
+    const secret = generateSecret();
+    const now = nowIso(deps.clock);
+    const row: ApiKeyRow = {
+      id,
+      secret_hash: hashSecret(secret),
+      owner_id: input.owner.id,
+      owner_kind: input.owner.kind,
+      resource_id: input.resource.id,
+      resource_kind: input.resource.kind,
+      display_name: input.displayName,
+      description: input.description,
+      status: 'ACTIVE',
+      created_at: now,
+      updated_at: now,
+      expires_at: input.expiresAt,
+      last_used: null,
+      replaces: input.replaces ?? null,
+      replaced_by: null,
+    };
+    await apiKeysRepo.insert(tools.trx, row);
+    tools.audit({
+      method: 'iam.CreateAPIKey',
+      subject: keySubject(input.resource),
+      details: { id, owner: input.owner.id, resource: input.resource.id, ...(input.expiresAt ? { expires_at: input.expiresAt } : {}) },
+    });
+    tools.changed({ kind: 'api-key', id });
+    return { row, secret };
+  }
+
+  function keySubject(resource: { id: string; kind: ResourceKind; environment: string | null }): string {
+    if (resource.kind === 'cloud' || resource.environment === null) return buildCrn({ organization: deps.organizationId });
+    return resource.kind === 'kafka'
+      ? buildCrn({ organization: deps.organizationId, environment: resource.environment, cloudCluster: resource.id })
+      : buildCrn({ organization: deps.organizationId, environment: resource.environment, schemaRegistry: resource.id });
+  }
+
+  async function resolveOwner(actor: Actor, serviceAccount: unknown): Promise<{ id: string; kind: OwnerKind }> {
+    if (serviceAccount === undefined || serviceAccount === null || serviceAccount === '') return { id: actor.id, kind: actor.kind };
+    if (typeof serviceAccount !== 'string') throw errors.invalid('owner must be a service account or user id');
+    if (serviceAccount.startsWith('u-')) {
+      const user = await usersRepo.find(deps.db, serviceAccount);
+      if (!user) throw errors.notFound('User', serviceAccount);
+      return { id: user.id, kind: 'user' };
+    }
+    const sa = await serviceAccountsRepo.find(deps.db, serviceAccount);
+    if (!sa) throw errors.notFound('Service account', serviceAccount);
+    return { id: sa.id, kind: 'service-account' };
+  }
+
+  return {
+    toViews,
+    insertKey,
+    keySubject,
+    resolveResource,
+    async create(ctx: CallContext, input: CreateKeyInput): Promise<CreatedApiKey> {
+      const owner = await resolveOwner(ctx.actor, input.serviceAccount);
+      requireKeyCreationFor(ctx.actor, owner);
+      const resource = await resolveResource(deps.db, input.resource);
+      const description = input.description === undefined ? '' : requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
+      const displayName = input.displayName === undefined ? '' : requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
+      const expiresAt = expiryFrom(input, deps.clock());
+      return applyChange(deps, ctx, async (tools) => {
+        const { row, secret } = await insertKey(tools, { owner, resource, displayName, description, expiresAt });
+        return { key: await view(tools.trx, row), secret };
+      });
+    },
+    async get(ctx: CallContext, id: string): Promise<ApiKeyView> {
+      return view(deps.db, await findManageable(ctx.actor, id));
+    },
+    async list(
+      ctx: CallContext,
+      filter: { owner?: string; resource?: string; environment?: string; status?: string },
+      page: PageRequest,
+    ): Promise<PageResult<ApiKeyView>> {
+      const p = decodePage(page);
+      if (filter.status !== undefined && !['active', 'disabled', 'expired'].includes(filter.status)) {
+        throw errors.invalidFilter(`status must be one of active, disabled, expired (got "${filter.status}")`);
+      }
+      let ownerId = filter.owner;
+      if (!ctx.actor.isOrganizationAdmin) {
+        if (ownerId !== undefined && ownerId !== ctx.actor.id) throw errors.forbidden(`You are not allowed to list the API keys of ${ownerId}`);
+        ownerId = ctx.actor.id;
+      }
+      let resourceIds: string[] | undefined;
+      if (filter.environment !== undefined) {
+        const { rows } = await clustersRepo.list(deps.db, 'kafka', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
+        const sr = await clustersRepo.list(deps.db, 'schema-registry', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
+        resourceIds = [...rows, ...sr.rows].map((c) => c.id);
+      }
+      const { rows, total } = await apiKeysRepo.list(
+        deps.db,
+        { ownerId, resourceId: filter.resource, resourceIds, status: filter.status as 'active' | undefined, now: nowIso(deps.clock) },
+        p,
+      );
+      return pageResult(await toViews(deps.db, rows), total, p);
+    },
+    async update(ctx: CallContext, id: string, input: { description?: unknown; displayName?: unknown }): Promise<ApiKeyView> {
+      const row = await findManageable(ctx.actor, id);
+      const patch: { description?: string; display_name?: string } = {};
+      if (input.description !== undefined) patch.description = requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
+      if (input.displayName !== undefined) patch.display_name = requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
+      if (Object.keys(patch).length === 0) throw errors.invalid('Nothing to update: give a description or a display_name');
+      await applyChange(deps, ctx, async ({ trx, audit }) => {
+        await apiKeysRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
+        audit({ method: 'iam.UpdateAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), apiKey: ctx.actor.apiKeyId, details: { id, ...patch } });
+      });
+      return view(deps.db, await findManageable(ctx.actor, id));
+    },
+    async delete(ctx: CallContext, id: string): Promise<void> {
+      const row = await findManageable(ctx.actor, id);
+      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        await apiKeysRepo.delete(trx, id);
+        if (row.replaces) await apiKeysRepo.update(trx, row.replaces, { replaced_by: null });
+        if (row.replaced_by) await apiKeysRepo.update(trx, row.replaced_by, { replaces: null });
+        audit({ method: 'iam.DeleteAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), details: { id, owner: row.owner_id, resource: row.resource_id } });
+        changed({ kind: 'api-key', id });
+      });
+    },
+    async setStatus(ctx: CallContext, id: string, status: 'ACTIVE' | 'DISABLED'): Promise<ApiKeyView> {
+      const row = await findManageable(ctx.actor, id);
+      if (row.status !== status) {
+        await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+          await apiKeysRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
+          audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), details: { id } });
+          changed({ kind: 'api-key', id });
+        });
+      }
+      return view(deps.db, await findManageable(ctx.actor, id));
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;

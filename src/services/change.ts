@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.js';
+import type { AuditInput } from './audit/cloud-event.js';
+import type { Change } from './changes.js';
+import type { CallContext, ServiceDeps } from './context.js';
+
+export interface ChangeTools {
+  trx: Kysely<Database>;
+  /** Records the management event of this change, written in the same transaction. */
+  audit(event: Pick<AuditInput, 'method' | 'subject'> & Partial<AuditInput>): void;
+  /** Announces a change to caches once the transaction has committed. */
+  changed(change: Change): void;
+}
+
+/**
+ * Runs one management change: one transaction holding the change and its audit event, then the
+ * cache invalidations. Nothing is published when the transaction fails.
+ */
+export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: (tools: ChangeTools) => Promise<T>): Promise<T> {
+  const changes: Change[] = [];
+  const result = await deps.audit.transaction(async (trx, record) =>
+    work({
+      trx,
+      audit: (event) =>
+        record({
+          type: 'io.keyward.management',
+          principal: ctx.actor.principal,
+          apiKey: ctx.actor.apiKeyId,
+          mechanism: 'HTTP_BASIC',
+          request: ctx.request,
+          status: 'SUCCESS',
+          ...event,
+        }),
+      changed: (change) => changes.push(change),
+    }),
+  );
+  deps.changes.publish(changes);
+  return result;
+}

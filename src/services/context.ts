@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.js';
+import type { DialectName } from '../store/connect.js';
+import type { ChangeBus } from './changes.js';
+import type { AuditLog } from './audit/audit-log.js';
+
+export type Clock = () => Date;
+
+/** Who is acting: the owner of the cloud key that authenticated the request. */
+export interface Actor {
+  kind: 'user' | 'service-account';
+  id: string;
+  principal: string;
+  apiKeyId: string;
+  /** Interim rule until role bindings decide everything: OrganizationAdmin may do anything. */
+  isOrganizationAdmin: boolean;
+}
+
+export interface RequestMetadata {
+  clientAddress: string;
+  requestId: string;
+  userAgent: string;
+}
+
+export interface CallContext {
+  actor: Actor;
+  request: RequestMetadata;
+}
+
+/** The narrow dependencies every management service takes. */
+export interface ServiceDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  audit: AuditLog;
+  changes: ChangeBus;
+  organizationId: string;
+}
+
+export function principalOf(kind: Actor['kind'], id: string): string {
+  void kind;
+  return `User:${id}`;
+}
+
+export function nowIso(clock: Clock): string {
+  return clock().toISOString();
+}

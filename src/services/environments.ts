@@ -1,0 +1,86 @@
+import { errors } from '../domain/errors.js';
+import { buildCrn } from '../domain/crn.js';
+import { environmentsRepo, type EnvironmentRow } from '../store/repositories/environments.js';
+import { clustersRepo } from '../store/repositories/clusters.js';
+import { settingsRepo } from '../store/repositories/settings.js';
+import { requireOrganizationAdmin } from './access.js';
+import { applyChange } from './change.js';
+import { nowIso, type CallContext, type ServiceDeps } from './context.js';
+import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { requireOneOf, requireText } from './validation.js';
+import { drawId, freshId } from './fresh-id.js';
+
+export const STAGES = ['production', 'staging', 'development'] as const;
+export type Stage = (typeof STAGES)[number];
+export const DEFAULT_ENVIRONMENT_SETTING = 'default_environment';
+
+export type Environment = EnvironmentRow;
+
+export function createEnvironmentService(deps: ServiceDeps) {
+  const crn = (id: string) => buildCrn({ organization: deps.organizationId, environment: id });
+
+  async function get(id: string): Promise<Environment> {
+    const row = await environmentsRepo.find(deps.db, id);
+    if (!row) throw errors.notFound('Environment', id);
+    return row;
+  }
+
+  return {
+    crn,
+    get,
+    async defaultEnvironmentId(): Promise<string> {
+      const id = await settingsRepo.get(deps.db, DEFAULT_ENVIRONMENT_SETTING);
+      if (!id) throw errors.invalid('No default environment is configured; pass an environment id');
+      return id;
+    },
+    async list(page: PageRequest): Promise<PageResult<Environment>> {
+      const p = decodePage(page);
+      const { rows, total } = await environmentsRepo.list(deps.db, p);
+      return pageResult(rows, total, p);
+    },
+    async create(ctx: CallContext, input: { name: unknown; stage?: unknown }): Promise<Environment> {
+      requireOrganizationAdmin(ctx.actor);
+      const name = requireText(input.name, 'display_name', 64);
+      const stage = input.stage === undefined ? 'development' : requireOneOf(input.stage, 'stage', STAGES);
+      const now = nowIso(deps.clock);
+      return applyChange(deps, ctx, async ({ trx, audit }) => {
+        const id = await freshId((candidate) => environmentsRepo.find(trx, candidate), drawId('environment'));
+        const row = { id, name, stage, created_at: now, updated_at: now };
+        await environmentsRepo.insert(trx, row);
+        audit({ method: 'org.CreateEnvironment', subject: crn(row.id), details: { id: row.id, display_name: name, stage } });
+        return row;
+      });
+    },
+    async update(ctx: CallContext, id: string, input: { name?: unknown; stage?: unknown }): Promise<Environment> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      const patch: { name?: string; stage?: string } = {};
+      if (input.name !== undefined) patch.name = requireText(input.name, 'display_name', 64);
+      if (input.stage !== undefined) patch.stage = requireOneOf(input.stage, 'stage', STAGES);
+      if (Object.keys(patch).length === 0) throw errors.invalid('Nothing to update: give a display_name or a stage');
+      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        await environmentsRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
+        audit({ method: 'org.UpdateEnvironment', subject: crn(id), details: { id, ...patch } });
+        changed({ kind: 'policy' });
+      });
+      return get(id);
+    },
+    async delete(ctx: CallContext, id: string): Promise<void> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      await applyChange(deps, ctx, async ({ trx, audit }) => {
+        const clusters = await clustersRepo.countInEnvironment(trx, id);
+        if (clusters > 0) {
+          throw errors.invalid(`Environment "${id}" still holds ${clusters} cluster(s); delete them first`);
+        }
+        if ((await settingsRepo.get(trx, DEFAULT_ENVIRONMENT_SETTING)) === id) {
+          throw errors.invalid(`Environment "${id}" is the default environment and cannot be deleted`);
+        }
+        await environmentsRepo.delete(trx, id);
+        audit({ method: 'org.DeleteEnvironment', subject: crn(id), details: { id } });
+      });
+    },
+  };
+}
+
+export type EnvironmentService = ReturnType<typeof createEnvironmentService>;

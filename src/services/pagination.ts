@@ -1,0 +1,35 @@
+import { errors } from '../domain/errors.js';
+
+export interface PageRequest {
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface PageResult<T> {
+  items: T[];
+  total: number;
+  /** Token for the next page, or undefined on the last page. */
+  nextToken?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 100;
+
+export function decodePage(request: PageRequest): { limit: number; offset: number } {
+  const limit = request.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw errors.invalidFilter(`page_size must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  let offset = 0;
+  if (request.pageToken !== undefined && request.pageToken !== '') {
+    const decoded = Number(Buffer.from(request.pageToken, 'base64url').toString('utf8'));
+    if (!Number.isInteger(decoded) || decoded < 0) throw errors.invalidFilter('page_token is not valid');
+    offset = decoded;
+  }
+  return { limit, offset };
+}
+
+export function pageResult<T>(items: T[], total: number, page: { limit: number; offset: number }): PageResult<T> {
+  const next = page.offset + items.length;
+  return next < total ? { items, total, nextToken: Buffer.from(String(next), 'utf8').toString('base64url') } : { items, total };
+}

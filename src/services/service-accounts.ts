@@ -1,0 +1,86 @@
+import { errors } from '../domain/errors.js';
+import { buildCrn } from '../domain/crn.js';
+import { serviceAccountsRepo, type ServiceAccountRow } from '../store/repositories/service-accounts.js';
+import { requireOrganizationAdmin } from './access.js';
+import { applyChange } from './change.js';
+import { nowIso, type CallContext, type ServiceDeps } from './context.js';
+import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { requireText } from './validation.js';
+import { drawId, freshId } from './fresh-id.js';
+import { deleteOwnedBy, type DeletedCounts } from './principals.js';
+
+export type ServiceAccount = ServiceAccountRow;
+export const DUPLICATE_SERVICE_ACCOUNT = 'Service name is already in use';
+
+export function createServiceAccountService(deps: ServiceDeps) {
+  const subject = (id: string) => buildCrn({ organization: deps.organizationId, leaf: { type: 'service-account', name: id } });
+
+  async function get(id: string): Promise<ServiceAccount> {
+    const row = await serviceAccountsRepo.find(deps.db, id);
+    if (!row) throw errors.notFound('Service account', id);
+    return row;
+  }
+
+  async function setStatus(ctx: CallContext, id: string, status: 'ACTIVE' | 'DISABLED'): Promise<ServiceAccount> {
+    requireOrganizationAdmin(ctx.actor);
+    const sa = await get(id);
+    if (sa.status !== status) {
+      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        await serviceAccountsRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
+        audit({ method: status === 'DISABLED' ? 'iam.DisableServiceAccount' : 'iam.EnableServiceAccount', subject: subject(id), details: { id } });
+        changed({ kind: 'owner', id });
+      });
+    }
+    return get(id);
+  }
+
+  return {
+    get,
+    async list(filter: { displayName?: string }, page: PageRequest): Promise<PageResult<ServiceAccount>> {
+      const p = decodePage(page);
+      const { rows, total } = await serviceAccountsRepo.list(deps.db, { name: filter.displayName }, p);
+      return pageResult(rows, total, p);
+    },
+    async create(ctx: CallContext, input: { name: unknown; description: unknown }): Promise<ServiceAccount> {
+      requireOrganizationAdmin(ctx.actor);
+      const name = requireText(input.name, 'display_name', 64);
+      const description = input.description === undefined ? '' : requireText(input.description, 'description', 128, { allowEmpty: true });
+      if (await serviceAccountsRepo.findByName(deps.db, name)) throw errors.conflict(DUPLICATE_SERVICE_ACCOUNT);
+      const now = nowIso(deps.clock);
+      return applyChange(deps, ctx, async ({ trx, audit }) => {
+        if (await serviceAccountsRepo.findByName(trx, name)) throw errors.conflict(DUPLICATE_SERVICE_ACCOUNT);
+        const id = await freshId((c) => serviceAccountsRepo.find(trx, c), drawId('serviceAccount'));
+        const row: ServiceAccount = { id, name, description, status: 'ACTIVE', created_at: now, updated_at: now };
+        await serviceAccountsRepo.insert(trx, row);
+        audit({ method: 'iam.CreateServiceAccount', subject: subject(id), details: { id, display_name: name } });
+        return row;
+      });
+    },
+    async update(ctx: CallContext, id: string, input: { description?: unknown }): Promise<ServiceAccount> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      if (input.description === undefined) throw errors.invalid('Nothing to update: give a description');
+      const description = requireText(input.description, 'description', 128, { allowEmpty: true });
+      await applyChange(deps, ctx, async ({ trx, audit }) => {
+        await serviceAccountsRepo.update(trx, id, { description, updated_at: nowIso(deps.clock) });
+        audit({ method: 'iam.UpdateServiceAccount', subject: subject(id), details: { id, description } });
+      });
+      return get(id);
+    },
+    /** Deletes the account with all its API keys, role bindings and ACLs, in one transaction. */
+    async delete(ctx: CallContext, id: string): Promise<DeletedCounts> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      return applyChange(deps, ctx, async (tools) => {
+        const counts = await deleteOwnedBy(tools, id);
+        await serviceAccountsRepo.delete(tools.trx, id);
+        tools.audit({ method: 'iam.DeleteServiceAccount', subject: subject(id), details: { id, deleted: counts } });
+        return counts;
+      });
+    },
+    disable: (ctx: CallContext, id: string) => setStatus(ctx, id, 'DISABLED'),
+    enable: (ctx: CallContext, id: string) => setStatus(ctx, id, 'ACTIVE'),
+  };
+}
+
+export type ServiceAccountService = ReturnType<typeof createServiceAccountService>;

@@ -1,0 +1,81 @@
+import { errors } from '../domain/errors.js';
+import { organizationCrn } from '../domain/crn.js';
+import { usersRepo, type UserRow } from '../store/repositories/users.js';
+import { requireOrganizationAdmin } from './access.js';
+import { applyChange } from './change.js';
+import { nowIso, type CallContext, type ServiceDeps } from './context.js';
+import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { requireText } from './validation.js';
+import { drawId, freshId } from './fresh-id.js';
+import { deleteOwnedBy, type DeletedCounts } from './principals.js';
+import type { ApiKeyService } from './api-keys.js';
+
+export type User = UserRow;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  const subject = (id: string) => `${organizationCrn(deps.organizationId)}/user=${id}`;
+
+  async function get(id: string): Promise<User> {
+    const row = await usersRepo.find(deps.db, id);
+    if (!row) throw errors.notFound('User', id);
+    return row;
+  }
+
+  return {
+    get,
+    async list(page: PageRequest): Promise<PageResult<User>> {
+      const p = decodePage(page);
+      const { rows, total } = await usersRepo.list(deps.db, p);
+      return pageResult(rows, total, p);
+    },
+    /** Creates the user and its first `cloud` key; the secret is in this answer only. */
+    async create(ctx: CallContext, input: { email: unknown; fullName: unknown }): Promise<{ user: User; key: string; secret: string }> {
+      requireOrganizationAdmin(ctx.actor);
+      const email = requireText(input.email, 'email', 254).toLowerCase();
+      if (!EMAIL.test(email)) throw errors.invalid(`"${email}" is not an email address`);
+      const fullName = requireText(input.fullName, 'full_name', 128);
+      if (await usersRepo.findByEmail(deps.db, email)) throw errors.conflict(`A user with email "${email}" already exists`);
+      const now = nowIso(deps.clock);
+      return applyChange(deps, ctx, async (tools) => {
+        const id = await freshId((c) => usersRepo.find(tools.trx, c), drawId('user'));
+        const user: User = { id, email, full_name: fullName, status: 'ACTIVE', created_at: now, updated_at: now };
+        await usersRepo.insert(tools.trx, user);
+        tools.audit({ method: 'iam.CreateUser', subject: subject(id), details: { id, email } });
+        const { row, secret } = await apiKeys.insertKey(tools, {
+          owner: { id, kind: 'user' },
+          resource: { id: 'cloud', kind: 'cloud', environment: null },
+          displayName: '',
+          description: `First cloud API key of ${email}`,
+          expiresAt: null,
+        });
+        return { user, key: row.id, secret };
+      });
+    },
+    async update(ctx: CallContext, id: string, input: { fullName?: unknown }): Promise<User> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      if (input.fullName === undefined) throw errors.invalid('Nothing to update: give a full_name');
+      const fullName = requireText(input.fullName, 'full_name', 128);
+      await applyChange(deps, ctx, async ({ trx, audit }) => {
+        await usersRepo.update(trx, id, { full_name: fullName, updated_at: nowIso(deps.clock) });
+        audit({ method: 'iam.UpdateUser', subject: subject(id), details: { id, full_name: fullName } });
+      });
+      return get(id);
+    },
+    /** Deletes the user with all its API keys, role bindings and ACLs, in one transaction. */
+    async delete(ctx: CallContext, id: string): Promise<DeletedCounts> {
+      requireOrganizationAdmin(ctx.actor);
+      await get(id);
+      if (ctx.actor.kind === 'user' && ctx.actor.id === id) throw errors.invalid('You cannot delete your own user');
+      return applyChange(deps, ctx, async (tools) => {
+        const counts = await deleteOwnedBy(tools, id);
+        await usersRepo.delete(tools.trx, id);
+        tools.audit({ method: 'iam.DeleteUser', subject: subject(id), details: { id, deleted: counts } });
+        return counts;
+      });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,134 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { errors } from '../domain/errors.js';
+import type { Database } from './database.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  /** Directory for the embedded SQLite database (default `./keyward-data`). */
+  dataDir?: string;
+  /** `postgres://` URL; when given, PostgreSQL is used instead of SQLite. */
+  databaseUrl?: string;
+  /** Take the single-process lock on the SQLite file (servers do; read-only tools do not). */
+  lock?: boolean;
+  /** Open SQLite read-only (backups). */
+  readonly?: boolean;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The PostgreSQL URL, for a dedicated LISTEN connection; undefined on SQLite. */
+  databaseUrl?: string;
+  /** The SQLite file path; undefined on PostgreSQL. */
+  sqlitePath?: string;
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns BIGINT as a string by default; our counters fit comfortably in a double.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export const SQLITE_FILE = 'keyward.db';
+const LOCK_FILE = 'keyward.lock';
+
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One SQLite file is served by one process: a lock file holding the owner's pid guards it. */
+function acquireLock(dataDir: string): () => void {
+  const path = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw errors.unavailable(
+          `The data directory ${dataDir} is in use by another keyward server (pid ${owner}). ` +
+            'One SQLite store serves one process; use PostgreSQL (--database-url) to run several instances.',
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw errors.unavailable(`Could not lock the data directory ${dataDir}`);
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    if (!isPostgresUrl(options.databaseUrl)) {
+      throw errors.invalid('The database URL must start with postgres:// or postgresql://');
+    }
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await pool.query('select 1');
+    } catch {
+      await db.destroy();
+      throw errors.unavailable('Cannot connect to the PostgreSQL database at the given URL');
+    }
+    return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
+  }
+
+  const dataDir = resolve(options.dataDir ?? 'keyward-data');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const release = options.lock ? acquireLock(dataDir) : () => undefined;
+  const path = join(dataDir, SQLITE_FILE);
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+    }
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch {
+    release();
+    throw errors.unavailable(`Cannot open the SQLite database in ${dataDir}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlitePath: path,
+    sqlite,
+    close: async () => {
+      await db.destroy();
+      release();
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** True for a unique-constraint violation from either driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

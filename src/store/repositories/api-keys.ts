@@ -1,0 +1,74 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { ApiKeysTable } from '../database.js';
+import type { Executor, Page } from './executor.js';
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export interface ApiKeyFilter {
+  ownerId?: string;
+  resourceId?: string;
+  resourceIds?: string[];
+  status?: 'active' | 'disabled' | 'expired';
+  now?: string;
+}
+
+export const apiKeysRepo = {
+  async find(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
+    return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  async findByHash(db: Executor, secretHash: string): Promise<ApiKeyRow | undefined> {
+    return db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+  },
+  async list(db: Executor, filter: ApiKeyFilter, page: Page): Promise<{ rows: ApiKeyRow[]; total: number }> {
+    let query = db.selectFrom('api_keys');
+    if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+    if (filter.resourceId !== undefined) query = query.where('resource_id', '=', filter.resourceId);
+    if (filter.resourceIds !== undefined) {
+      const ids = filter.resourceIds;
+      query = ids.length === 0 ? query.where('id', '=', '') : query.where('resource_id', 'in', ids);
+    }
+    const now = filter.now ?? new Date().toISOString();
+    if (filter.status === 'disabled') query = query.where('status', '=', 'DISABLED');
+    if (filter.status === 'active') {
+      query = query.where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+    }
+    if (filter.status === 'expired') query = query.where('expires_at', 'is not', null).where('expires_at', '<=', now);
+    const rows = await query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { rows, total: Number(n) };
+  },
+  async countForOwnerResource(db: Executor, ownerId: string, resourceId: string): Promise<number> {
+    const { n } = await db
+      .selectFrom('api_keys')
+      .where('owner_id', '=', ownerId)
+      .where('resource_id', '=', resourceId)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  },
+  async idsByOwner(db: Executor, ownerId: string): Promise<string[]> {
+    const rows = await db.selectFrom('api_keys').select('id').where('owner_id', '=', ownerId).execute();
+    return rows.map((r) => r.id);
+  },
+  async idsByResource(db: Executor, resourceId: string): Promise<string[]> {
+    const rows = await db.selectFrom('api_keys').select('id').where('resource_id', '=', resourceId).execute();
+    return rows.map((r) => r.id);
+  },
+  async insert(db: Executor, row: ApiKeyRow): Promise<void> {
+    await db.insertInto('api_keys').values(row).execute();
+  },
+  async update(db: Executor, id: string, patch: Updateable<ApiKeysTable>): Promise<void> {
+    await db.updateTable('api_keys').set(patch).where('id', '=', id).execute();
+  },
+  async delete(db: Executor, id: string): Promise<void> {
+    await db.deleteFrom('api_keys').where('id', '=', id).execute();
+  },
+  async deleteByOwner(db: Executor, ownerId: string): Promise<number> {
+    const result = await db.deleteFrom('api_keys').where('owner_id', '=', ownerId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+  async deleteByResource(db: Executor, resourceId: string): Promise<number> {
+    const result = await db.deleteFrom('api_keys').where('resource_id', '=', resourceId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+};

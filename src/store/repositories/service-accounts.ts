@@ -1,0 +1,34 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { ServiceAccountsTable } from '../database.js';
+import type { Executor, Page } from './executor.js';
+
+export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
+
+export const serviceAccountsRepo = {
+  async find(db: Executor, id: string): Promise<ServiceAccountRow | undefined> {
+    return db.selectFrom('service_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  async findByName(db: Executor, name: string): Promise<ServiceAccountRow | undefined> {
+    return db.selectFrom('service_accounts').selectAll().where('name', '=', name).executeTakeFirst();
+  },
+  async findMany(db: Executor, ids: string[]): Promise<ServiceAccountRow[]> {
+    if (ids.length === 0) return [];
+    return db.selectFrom('service_accounts').selectAll().where('id', 'in', ids).execute();
+  },
+  async list(db: Executor, filter: { name?: string }, page: Page): Promise<{ rows: ServiceAccountRow[]; total: number }> {
+    let query = db.selectFrom('service_accounts');
+    if (filter.name !== undefined) query = query.where('name', '=', filter.name);
+    const rows = await query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { rows, total: Number(n) };
+  },
+  async insert(db: Executor, row: ServiceAccountRow): Promise<void> {
+    await db.insertInto('service_accounts').values(row).execute();
+  },
+  async update(db: Executor, id: string, patch: Updateable<ServiceAccountsTable>): Promise<void> {
+    await db.updateTable('service_accounts').set(patch).where('id', '=', id).execute();
+  },
+  async delete(db: Executor, id: string): Promise<void> {
+    await db.deleteFrom('service_accounts').where('id', '=', id).execute();
+  },
+};
