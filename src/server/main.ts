@@ -17,7 +17,21 @@ export interface StartOptions {
 }
 
 /** Runs the server until SIGINT/SIGTERM; on shutdown the audit buffer is flushed before exit. */
-export async function startServer(options: StartOptions): Promise<void> {
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startServer(requested: StartOptions): Promise<void> {
+  // Port 0 means "any free port": pick it first so that links and the saved context name it.
+  const options = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
   const displayHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const provisionalUrl = (options.publicUrl ?? `http://${displayHost}:${options.port}`).replace(/\/+$/, '');
   const runtime = await createRuntime({
