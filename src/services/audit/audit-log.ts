@@ -40,7 +40,8 @@ class ChainWriter {
   }
 }
 
-function toRow(event: CloudEvent) {
+/** The indexed columns of a stored event, derived from the event itself (verify checks them against it). */
+export function toRow(event: CloudEvent) {
   const data = event.data as { methodName: string; authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } }; result: { status: string } };
   return {
     chain: event.keywardchain,
