@@ -14,6 +14,7 @@ import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
+import { dataPlaneRoutes } from './routes/data-plane.js';
 
 export interface AppOptions {
   services: Services;
@@ -32,6 +33,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Per-request logs would double the data plane's cost and the audit log already records each
+    // authentication; management changes are logged below, errors by the error handler.
+    disableRequestLogging: true,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -41,6 +45,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && !request.url.startsWith('/keyward/v1/verify') && !request.url.startsWith('/oauth2/')) {
+      request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
   });
   registerErrorHandling(app);
   await app.register(formbody);
@@ -63,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
+  await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

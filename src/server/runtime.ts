@@ -6,6 +6,9 @@ import { initializeStore, organizationId, type BootstrapResult } from '../servic
 import { createServices, type Services } from '../services/index.js';
 import { organizationCrn } from '../domain/crn.js';
 import { buildApp } from './app.js';
+import { startPostgresRelay } from '../services/postgres-change-relay.js';
+import type { DataPlaneOptions } from '../services/index.js';
+import { randomUUID } from 'node:crypto';
 
 export interface RuntimeOptions extends StoreOptions {
   publicUrl: string;
@@ -13,6 +16,7 @@ export interface RuntimeOptions extends StoreOptions {
   clock?: () => Date;
   /** Bootstrap an empty store (server start does; tests may too). */
   bootstrap?: boolean;
+  dataPlane?: Omit<DataPlaneOptions, 'cacheTrusted'>;
 }
 
 export interface Runtime {
@@ -41,7 +45,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     const audit = createAuditLog({ db: store.db, source: organizationCrn(orgId), clock });
     const changes = createChangeBus();
-    const services = createServices({ db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId });
+    // On PostgreSQL other instances may change keys: caches are trusted only while the
+    // LISTEN connection that carries their invalidations is up.
+    let cacheTrusted = store.dialect === 'sqlite';
+    const relay = store.databaseUrl
+      ? await startPostgresRelay({ databaseUrl: store.databaseUrl, bus: changes, instanceId: randomUUID(), onHealth: (healthy) => (cacheTrusted = healthy) })
+      : undefined;
+    const services = createServices(
+      { db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId },
+      { ...options.dataPlane, cacheTrusted: () => cacheTrusted },
+    );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
     return {
       app,
@@ -51,6 +64,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       bootstrapped,
       async close() {
         await app.close();
+        await relay?.stop();
+        await services.close();
         await audit.close();
         await store.close();
       },

@@ -13,13 +13,14 @@ export interface ChangeTools {
 }
 
 /**
- * Runs one management change: one transaction holding the change and its audit event, then the
- * cache invalidations. Nothing is published when the transaction fails.
+ * Runs one management change: one transaction holding the change, its audit event and its
+ * announcement to other instances; then this process's caches hear of it. Nothing is published
+ * when the transaction fails.
  */
 export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: (tools: ChangeTools) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
-  const result = await deps.audit.transaction(async (trx, record) =>
-    work({
+  const result = await deps.audit.transaction(async (trx, record) => {
+    const value = await work({
       trx,
       audit: (event) =>
         record({
@@ -32,8 +33,10 @@ export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: 
           ...event,
         }),
       changed: (change) => changes.push(change),
-    }),
-  );
+    });
+    await deps.changes.announce(trx, changes);
+    return value;
+  });
   deps.changes.publish(changes);
   return result;
 }

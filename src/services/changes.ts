@@ -1,39 +1,44 @@
 import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.js';
 
 /**
- * A change that caches must hear about: a key, its owner, or the grants of a principal.
- * Published in-process after commit; the PostgreSQL relay forwards them to other instances.
+ * A change that caches must hear about: a key, its owner, the grants of a principal, or
+ * everything at once (after a lost connection to the other instances).
  */
 export type Change =
   | { kind: 'api-key'; id: string }
   | { kind: 'owner'; id: string }
   | { kind: 'grants'; principal?: string }
   | { kind: 'signing-keys' }
-  | { kind: 'policy' };
+  | { kind: 'policy' }
+  | { kind: 'all' };
+
+/** Carries changes to other instances; `announce` runs inside the change's transaction. */
+export interface ChangeRelay {
+  announce(trx: Kysely<Database>, changes: Change[]): Promise<void>;
+}
 
 export interface ChangeBus {
+  /** Inside the transaction: hand the changes to the relay, so they travel only if it commits. */
+  announce(trx: Kysely<Database>, changes: Change[]): Promise<void>;
+  /** After commit (or from another instance): deliver to this process's caches. */
   publish(changes: Change[]): void;
-  /** Deliver changes that arrived from another instance (no re-broadcast). */
-  receive(changes: Change[]): void;
   subscribe(listener: (change: Change) => void): () => void;
-  /** Hook for a cross-instance relay: called with every locally published batch. */
-  setRelay(relay: ((changes: Change[]) => void) | undefined): void;
+  setRelay(relay: ChangeRelay | undefined): void;
 }
 
 export function createChangeBus(): ChangeBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
-  let relay: ((changes: Change[]) => void) | undefined;
-  const deliver = (changes: Change[]) => {
-    for (const change of changes) emitter.emit('change', change);
-  };
+  let relay: ChangeRelay | undefined;
   return {
-    publish(changes) {
-      if (changes.length === 0) return;
-      deliver(changes);
-      relay?.(changes);
+    async announce(trx, changes) {
+      if (relay && changes.length > 0) await relay.announce(trx, changes);
     },
-    receive: deliver,
+    publish(changes) {
+      for (const change of changes) emitter.emit('change', change);
+    },
     subscribe(listener) {
       emitter.on('change', listener);
       return () => emitter.off('change', listener);

@@ -38,6 +38,8 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
       if (await usersRepo.findByEmail(deps.db, email)) throw errors.conflict(`A user with email "${email}" already exists`);
       const now = nowIso(deps.clock);
       return applyChange(deps, ctx, async (tools) => {
+        // Checked again inside the (serialised) change: two concurrent requests both pass the check above.
+        if (await usersRepo.findByEmail(tools.trx, email)) throw errors.conflict(`A user with email "${email}" already exists`);
         const id = await freshId((c) => usersRepo.find(tools.trx, c), drawId('user'));
         const user: User = { id, email, full_name: fullName, status: 'ACTIVE', created_at: now, updated_at: now };
         await usersRepo.insert(tools.trx, user);

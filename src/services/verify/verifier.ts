@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely';
+import { buildCrn, organizationCrn } from '../../domain/crn.js';
+import { digestsEqual, hashSecret } from '../../domain/secrets.js';
+import type { Database } from '../../store/database.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { RequestMetadata } from '../context.js';
+import type { BruteForceGuard } from './brute-force.js';
+import type { KeyCache } from './key-cache.js';
+import { loadKeyRecord, type KeyRecord } from './key-record.js';
+import type { LastUsedRecorder } from './last-used.js';
+
+export type FailureCode = 'INVALID_CREDENTIALS' | 'EXPIRED' | 'DISABLED' | 'WRONG_RESOURCE' | 'FORBIDDEN' | 'RATE_LIMITED';
+
+export interface Action {
+  operation: string;
+  resource_type: string;
+  resource_name: string;
+}
+
+export interface AuthorizationOutcome {
+  granted: boolean;
+  reason: string;
+  /** The audit `authorizationInfo` of this decision (rule that decided, pattern type…). */
+  audit: Record<string, unknown>;
+}
+
+/** Decides an action for an authenticated key: the one authorizer, plugged in by the runtime. */
+export type DataPlaneAuthorizer = (key: KeyRecord, principal: string, action: Action) => AuthorizationOutcome;
+
+export type Mechanism = 'VERIFY_API' | 'HTTP_BASIC' | 'OAUTH2_CLIENT_CREDENTIALS';
+
+export interface VerifyRequest {
+  key: string;
+  secret: string;
+  resource?: string;
+  action?: Action;
+  method: string;
+  mechanism: Mechanism;
+  request: RequestMetadata;
+  /** Record successful authentications too (default true; management logins record failures only). */
+  auditSuccess?: boolean;
+}
+
+/** Verification is a result, never an exception. */
+export type VerifyResult =
+  | { valid: true; code: 'VALID'; key: KeyRecord; principal: string; authorization?: { granted: true; reason: string } }
+  | { valid: false; code: FailureCode; key?: KeyRecord; principal?: string; reason: string; authorization?: { granted: false; reason: string } };
+
+export interface VerifierDeps {
+  db: Kysely<Database>;
+  organizationId: string;
+  clock: () => Date;
+  cache: KeyCache;
+  guard: BruteForceGuard;
+  lastUsed: LastUsedRecorder;
+  audit: AuditLog;
+  authorizer?: DataPlaneAuthorizer;
+  /** False while cross-instance invalidation is down: then every lookup goes to the database. */
+  cacheTrusted?: () => boolean;
+}
+
+const KEY_ID = /^[A-Z0-9]{16}$/;
+const UNKNOWN_KEY_HASH = hashSecret('keyward: no such key');
+
+export function resourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId' | 'resourceKind' | 'environment'>): string {
+  if (key.resourceKind === 'cloud' || key.environment === null) return organizationCrn(organizationId);
+  return key.resourceKind === 'kafka'
+    ? buildCrn({ organization: organizationId, environment: key.environment, cloudCluster: key.resourceId })
+    : buildCrn({ organization: organizationId, environment: key.environment, schemaRegistry: key.resourceId });
+}
+
+export function createVerifier(deps: VerifierDeps) {
+  const trusted = deps.cacheTrusted ?? (() => true);
+
+  async function lookup(id: string): Promise<KeyRecord | undefined> {
+    if (!KEY_ID.test(id)) return undefined;
+    if (trusted()) {
+      const cached = deps.cache.get(id);
+      if (cached !== undefined) return cached ?? undefined;
+    }
+    const record = await loadKeyRecord(deps.db, id);
+    if (trusted()) deps.cache.set(id, record ?? null);
+    return record;
+  }
+
+  function audit(input: VerifyRequest, result: VerifyResult): void {
+    if (result.valid && input.auditSuccess === false) return;
+    const subject = result.key ? resourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
+    const principal = result.key ? `User:${result.key.ownerId}` : undefined;
+    deps.audit.record({
+      type: 'io.keyward.authentication',
+      method: input.method,
+      subject,
+      principal,
+      apiKey: KEY_ID.test(input.key) ? input.key : undefined,
+      mechanism: input.mechanism,
+      request: input.request,
+      status: result.code === 'VALID' || result.code === 'FORBIDDEN' ? 'SUCCESS' : 'UNAUTHENTICATED',
+      reason: result.code === 'VALID' || result.code === 'FORBIDDEN' ? undefined : result.code,
+      details: input.resource ? { resource: input.resource } : undefined,
+    });
+  }
+
+  function auditBlock(input: VerifyRequest, block: { subject: 'key' | 'address'; value: string; until: number; failures: number }): void {
+    deps.audit.record({
+      type: 'io.keyward.authentication',
+      method: input.method,
+      subject: organizationCrn(deps.organizationId),
+      apiKey: block.subject === 'key' && KEY_ID.test(block.value) ? block.value : undefined,
+      mechanism: input.mechanism,
+      request: input.request,
+      status: 'UNAUTHENTICATED',
+      reason: 'RATE_LIMITED',
+      details: { blocked: block.subject, until: new Date(block.until).toISOString(), failures: block.failures, ...(block.subject === 'address' ? { address: block.value } : {}) },
+    });
+  }
+
+  function failure(input: VerifyRequest, code: FailureCode, reason: string, key?: KeyRecord): VerifyResult {
+    if (code === 'INVALID_CREDENTIALS') {
+      for (const block of deps.guard.fail(input.key, input.request.clientAddress)) auditBlock(input, block);
+    }
+    const result: VerifyResult = { valid: false, code, reason, ...(key ? { key, principal: `User:${key.ownerId}` } : {}) };
+    audit(input, result);
+    return result;
+  }
+
+  /**
+   * The checks, in one fixed order: rate limit, credentials (the same hashing work whether or not
+   * the key exists), key and owner status, expiry, resource, action.
+   */
+  return async function verify(input: VerifyRequest): Promise<VerifyResult> {
+    if (deps.guard.blocked(input.key, input.request.clientAddress)) {
+      const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later' };
+      audit(input, result);
+      return result;
+    }
+    const presented = hashSecret(input.secret);
+    const key = await lookup(input.key);
+    const matches = digestsEqual(presented, key?.secretHash ?? UNKNOWN_KEY_HASH);
+    if (!key || !matches) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
+    if (key.status !== 'ACTIVE') return failure(input, 'DISABLED', 'The API key is disabled', key);
+    if (key.ownerStatus !== 'ACTIVE') return failure(input, 'DISABLED', `The owner ${key.ownerId} is disabled`, key);
+    if (key.expiresAt !== null && key.expiresAt <= deps.clock().toISOString()) return failure(input, 'EXPIRED', `The API key expired at ${key.expiresAt}`, key);
+    if (input.resource !== undefined && input.resource !== key.resourceId) {
+      return failure(input, 'WRONG_RESOURCE', `The API key is for ${key.resourceId}, not ${input.resource}`, key);
+    }
+    const principal = `User:${key.ownerId}`;
+    let authorization: { granted: true; reason: string } | undefined;
+    if (input.action) {
+      const outcome: AuthorizationOutcome = deps.authorizer
+        ? deps.authorizer(key, principal, input.action)
+        : { granted: false, reason: 'No authorizer is configured', audit: { granted: false } };
+      deps.audit.record({
+        type: 'io.keyward.authorization',
+        method: input.method,
+        subject: resourceCrn(deps.organizationId, key),
+        principal,
+        apiKey: key.id,
+        mechanism: input.mechanism,
+        request: input.request,
+        authorization: outcome.audit,
+        status: outcome.granted ? 'SUCCESS' : 'UNAUTHORIZED',
+        reason: outcome.granted ? undefined : outcome.reason,
+      });
+      if (!outcome.granted) {
+        const result: VerifyResult = { valid: false, code: 'FORBIDDEN', reason: outcome.reason, key, principal, authorization: { granted: false, reason: outcome.reason } };
+        audit(input, result);
+        return result;
+      }
+      authorization = { granted: true, reason: outcome.reason };
+    }
+    deps.lastUsed.touch(key.id);
+    const result: VerifyResult = { valid: true, code: 'VALID', key, principal, ...(authorization ? { authorization } : {}) };
+    audit(input, result);
+    return result;
+  };
+}
+
+export type Verify = ReturnType<typeof createVerifier>;
