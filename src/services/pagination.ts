@@ -22,9 +22,10 @@ export function decodePage(request: PageRequest): { limit: number; offset: numbe
   }
   let offset = 0;
   if (request.pageToken !== undefined && request.pageToken !== '') {
-    const decoded = Number(Buffer.from(request.pageToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0) throw errors.invalidFilter('page_token is not valid');
-    offset = decoded;
+    // Node's base64url decoder skips characters outside its alphabet, so "!!" would decode to "" (= 0).
+    const decoded = /^[A-Za-z0-9_-]{1,16}$/.test(request.pageToken) ? Buffer.from(request.pageToken, 'base64url').toString('utf8') : '';
+    if (!/^[0-9]{1,9}$/.test(decoded)) throw errors.invalidFilter('page_token is not valid');
+    offset = Number(decoded);
   }
   return { limit, offset };
 }
