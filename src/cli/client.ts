@@ -41,20 +41,27 @@ export class ApiClient {
     return this.connection.environment;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {
+  private headers(accept: string): Record<string, string> {
+    return {
       authorization: 'Basic ' + Buffer.from(`${this.connection.key}:${this.connection.secret}`).toString('base64'),
-      accept: 'application/json',
+      accept,
       'user-agent': 'keyward-cli',
     };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
     try {
-      response = await fetch(this.connection.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      return await fetch(this.connection.url + path, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new CliError(`Cannot reach the keyward server at ${this.connection.url} (${cause})`);
     }
+  }
+
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const headers = this.headers('application/json');
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text !== '') {
@@ -69,6 +76,22 @@ export class ApiClient {
       throw new CliError(detail ?? `The server answered ${response.status} ${response.statusText}`);
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** GET a streamed body (e.g. JSON lines) without a total timeout; errors as for request(). */
+  async stream(path: string, accept: string): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send(path, { method: 'GET', headers: this.headers(accept) });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      let detail: string | undefined;
+      try {
+        detail = (JSON.parse(text) as ErrorPayload).errors?.[0]?.detail;
+      } catch {
+        detail = undefined;
+      }
+      throw new CliError(detail ?? `The server answered ${response.status} ${response.statusText}`);
+    }
+    return response.body;
   }
 
   get<T>(path: string) {

@@ -16,6 +16,7 @@ const NOUNS: Record<string, { summary: string; load: () => Promise<{ register(pr
   'schema-registry': { summary: 'Manage Schema Registry clusters', load: () => import('./commands/schema-registry.js') },
   iam: { summary: 'Manage users and service accounts', load: () => import('./commands/iam.js') },
   'api-key': { summary: 'Manage API keys', load: () => import('./commands/api-key.js') },
+  'audit-log': { summary: 'List, export and verify the audit log', load: () => import('./commands/audit-log.js') },
 };
 
 function configure(command: Command): void {

@@ -12,6 +12,7 @@ import { clusterRoutes } from './routes/clusters.js';
 import { userRoutes } from './routes/users.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { dataPlaneRoutes } from './routes/data-plane.js';
@@ -69,7 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     present: createPresenters(options.publicUrl, options.services.deps.organizationId),
     authenticate: managementAuthentication(options.services.authenticate),
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, auditRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

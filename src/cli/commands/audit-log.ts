@@ -1,0 +1,230 @@
+import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ApiClient } from '../client.js';
+import { CliError } from '../cli-error.js';
+import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { withClient } from './shared.js';
+
+/** A CloudEvent of DESIGN §4, as the server returns it. */
+interface AuditEvent {
+  id: string;
+  type: string;
+  time: string;
+  data: {
+    methodName?: string;
+    authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } };
+    requestMetadata?: { clientAddress?: string | null };
+    result?: { status?: string; reason?: string };
+  };
+  [field: string]: unknown;
+}
+
+interface AuditEventList {
+  data: AuditEvent[];
+  metadata: { next?: string };
+}
+
+interface Verification {
+  ok: boolean;
+  chains: number;
+  events: number;
+  broken_chains: number;
+  first_broken?: { id: string; chain: string; seq: number; time: string; reason: string };
+}
+
+const TYPES = ['authentication', 'authorization', 'management'] as const;
+const RESULTS = ['success', 'failure'] as const;
+const PATH = '/keyward/v1/audit-events';
+const MAX_PAGE = 1000;
+
+function choice(flag: string, valid: readonly string[]) {
+  return (value: string): string => {
+    const lower = value.toLowerCase();
+    if (!valid.includes(lower)) throw new InvalidArgumentError(`invalid ${flag} "${value}": valid values are ${valid.join(', ')}`);
+    return lower;
+  };
+}
+
+function timeBound(flag: string) {
+  return (value: string): string => {
+    const duration = /^(\d+[smhdw])+$/.test(value);
+    const time = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(new Date(value).getTime());
+    if (!duration && !time) throw new InvalidArgumentError(`invalid ${flag} "${value}": use a duration back from now (24h, 7d, 30m) or an ISO-8601 time (2027-01-31T00:00:00Z)`);
+    return value;
+  };
+}
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`invalid ${flag} "${value}": use a whole number of 1 or more`);
+    return n;
+  };
+}
+
+const shortType = (type: string) => type.replace(/^io\.keyward\./, '');
+
+function resultOf(event: AuditEvent): string {
+  const result = event.data.result;
+  if (!result?.status) return '';
+  return result.reason ? `${result.status} (${result.reason})` : result.status;
+}
+
+const columns: Column<AuditEvent>[] = [
+  ['Time', (e) => e.time.replace(/\.\d{3}Z$/, 'Z')],
+  ['Type', (e) => shortType(e.type)],
+  ['Method', (e) => e.data.methodName ?? ''],
+  ['Principal', (e) => e.data.authenticationInfo?.principal ?? ''],
+  ['API Key', (e) => e.data.authenticationInfo?.metadata?.identifier ?? ''],
+  ['Result', resultOf],
+  ['Client', (e) => e.data.requestMetadata?.clientAddress ?? ''],
+];
+
+interface FilterFlags {
+  apiKey?: string;
+  principal?: string;
+  type?: string;
+  result?: string;
+  since?: string;
+  until?: string;
+}
+
+function filterParams(o: FilterFlags): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of [['api_key', o.apiKey], ['principal', o.principal], ['type', o.type], ['result', o.result], ['since', o.since], ['until', o.until]] as const) {
+    if (value !== undefined) params.set(name, value);
+  }
+  return params;
+}
+
+/** Newest first: follows `metadata.next` until `limit` events are read. */
+async function listEvents(client: ApiClient, o: FilterFlags, limit: number): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  const params = filterParams(o);
+  params.set('limit', String(Math.min(limit, MAX_PAGE)));
+  let next: string | undefined = `${PATH}?${params}`;
+  while (next) {
+    const page: AuditEventList = await client.get(next);
+    events.push(...page.data.slice(0, limit - events.length));
+    const remaining = limit - events.length;
+    if (!page.metadata.next || remaining <= 0) break;
+    const url = new URL(page.metadata.next);
+    url.searchParams.set('limit', String(Math.min(remaining, MAX_PAGE)));
+    next = `${url.pathname}${url.search}`;
+  }
+  return events;
+}
+
+/** Shows `Exported N events` on a terminal's stderr, at most four times a second. */
+function progressLine(enabled: boolean) {
+  let shown = 0;
+  return {
+    update(count: number) {
+      const now = Date.now();
+      if (!enabled || now - shown < 250) return;
+      shown = now;
+      process.stderr.write(`\rExported ${count} events`);
+    },
+    clear() {
+      if (enabled && shown > 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+async function write(target: NodeJS.WritableStream | WriteStream, chunk: Uint8Array): Promise<void> {
+  if (!target.write(chunk)) await once(target, 'drain');
+}
+
+/**
+ * Streams the export to stdout or to a file. A file is written under a temporary name and renamed
+ * when complete, so a failed export leaves nothing half-written behind.
+ */
+async function exportEvents(body: ReadableStream<Uint8Array>, out: string | undefined): Promise<number> {
+  const temporary = out ? `${out}.partial-${process.pid}` : undefined;
+  const file = temporary ? createWriteStream(temporary, { flags: 'wx', mode: 0o600 }) : undefined;
+  if (file) await once(file, 'open');
+  const target = file ?? process.stdout;
+  const progress = progressLine(process.stderr.isTTY === true);
+  let count = 0;
+  let last = 0x0a;
+  try {
+    for await (const chunk of body) {
+      if (chunk.length === 0) continue;
+      for (const byte of chunk) if (byte === 0x0a) count += 1;
+      last = chunk[chunk.length - 1] as number;
+      await write(target, chunk);
+      progress.update(count);
+    }
+    if (last !== 0x0a) throw new CliError('The export was cut short by the server; try again');
+    if (file && temporary && out) {
+      file.end();
+      await once(file, 'finish');
+      renameSync(temporary, out);
+    }
+    return count;
+  } catch (error) {
+    if (file && temporary) {
+      file.destroy();
+      rmSync(temporary, { force: true });
+    }
+    if (error instanceof CliError) throw error;
+    throw new CliError(`The export failed: ${(error as Error).message}`);
+  } finally {
+    progress.clear();
+  }
+}
+
+export function register(program: Command): void {
+  const audit = program.command('audit-log').description('List, export and verify the audit log');
+  const since = ['--since <time>', 'from this time: a duration back from now (24h, 7d) or an ISO-8601 time', timeBound('--since')] as const;
+  const until = ['--until <time>', 'up to this time (exclusive): a duration back from now or an ISO-8601 time', timeBound('--until')] as const;
+
+  withOutput(
+    audit
+      .command('list')
+      .description('List audit events, newest first')
+      .option('--api-key <key>', 'only events authenticated with this API key')
+      .option('--principal <principal>', 'only events of this principal (User:sa-… or sa-…)')
+      .option('--type <type>', `${TYPES.join(', ')}`, choice('--type', TYPES))
+      .option('--result <result>', 'success, or failure (any other status)', choice('--result', RESULTS))
+      .option(...since)
+      .option(...until)
+      .option('--limit <n>', 'at most this many events', positiveInteger('--limit'), 100),
+  ).action(
+    withClient(async (client, o: FilterFlags & { limit: number } & OutputOptions) => {
+      await printList(await listEvents(client, o, o.limit), o.output, columns);
+    }),
+  );
+
+  audit
+    .command('export')
+    .description('Export audit events as CloudEvents JSON lines, oldest first, streamed')
+    .option(...since)
+    .option(...until)
+    .option('--out <file>', 'write to this file (default: stdout)')
+    .action(
+      withClient(async (client, o: FilterFlags & { out?: string }) => {
+        const params = filterParams({ since: o.since, until: o.until });
+        const query = params.size > 0 ? `?${params}` : '';
+        const body = await client.stream(`${PATH}/export${query}`, 'application/x-ndjson');
+        const count = await exportEvents(body, o.out);
+        notice(`Exported ${count} audit event${count === 1 ? '' : 's'}${o.out ? ` to ${o.out}` : ''}.`);
+      }),
+    );
+
+  withOutput(audit.command('verify').description('Check the hash chains of the audit log; exit 1 naming the first broken event')).action(
+    withClient(async (client, o: OutputOptions) => {
+      const result = await client.get<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`);
+      const summary: Verification = { ok: result.ok, chains: result.chains, events: result.events, broken_chains: result.broken_chains, ...(result.first_broken ? { first_broken: result.first_broken } : {}) };
+      const counted = `Verified ${summary.events} audit event${summary.events === 1 ? '' : 's'} in ${summary.chains} chain${summary.chains === 1 ? '' : 's'}`;
+      if (o.output !== 'human') await printObject(summary, o.output, []);
+      else done(summary.ok ? `${counted}: every hash chain is intact.` : `${counted}: ${summary.broken_chains} broken.`);
+      const broken = summary.first_broken;
+      if (!summary.ok && broken) {
+        throw new CliError(`audit event ${broken.id} (chain ${broken.chain}, seq ${broken.seq}, ${broken.time}) is broken: ${broken.reason}`);
+      }
+      if (!summary.ok) throw new CliError('the audit log is broken');
+    }),
+  );
+}
