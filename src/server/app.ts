@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { dataPlaneRoutes } from './routes/data-plane.js';
+import { oauthRoutes } from './routes/oauth.js';
 
 export interface AppOptions {
   services: Services;
@@ -70,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     present: createPresenters(options.publicUrl, options.services.deps.organizationId),
     authenticate: managementAuthentication(options.services.authenticate),
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, auditRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, oauthRoutes, auditRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

@@ -13,6 +13,7 @@ export interface StartOptions {
   dataDir?: string;
   databaseUrl?: string;
   publicUrl?: string;
+  tokenTtlSeconds?: number;
   onBootstrap?: (result: BootstrapResult, url: string) => void;
 }
 
@@ -40,6 +41,8 @@ export async function startServer(requested: StartOptions): Promise<void> {
     lock: true,
     bootstrap: true,
     publicUrl: provisionalUrl,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    masterKey: process.env.KEYWARD_MASTER_KEY || undefined,
     logger: {
       level: process.env.KEYWARD_LOG_LEVEL ?? 'info',
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'], censor: '[redacted]' },

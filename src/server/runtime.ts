@@ -17,6 +17,10 @@ export interface RuntimeOptions extends StoreOptions {
   /** Bootstrap an empty store (server start does; tests may too). */
   bootstrap?: boolean;
   dataPlane?: Omit<DataPlaneOptions, 'cacheTrusted'>;
+  /** Lifetime of OAuth access tokens in seconds (default 900). */
+  tokenTtlSeconds?: number;
+  /** Encrypts signing keys at rest (KEYWARD_MASTER_KEY). */
+  masterKey?: string;
 }
 
 export interface Runtime {
@@ -54,6 +58,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = createServices(
       { db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId },
       { ...options.dataPlane, cacheTrusted: () => cacheTrusted },
+      { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
     return {

@@ -9,6 +9,9 @@ import { KeyCache } from './verify/key-cache.js';
 import { BruteForceGuard, type BruteForceOptions } from './verify/brute-force.js';
 import { LastUsedRecorder } from './verify/last-used.js';
 import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
+import { SigningKeyStore } from './oauth/signing-keys.js';
+import { createTokenService } from './oauth/token-service.js';
+import { createSigningKeyRotation } from './oauth/signing-key-rotation.js';
 
 export interface DataPlaneOptions {
   cacheCapacity?: number;
@@ -18,8 +21,17 @@ export interface DataPlaneOptions {
   cacheTrusted?: () => boolean;
 }
 
+export interface OAuthOptions {
+  /** `iss` of issued tokens: the server's public URL. */
+  issuer: string;
+  /** Token lifetime in seconds (default 900). */
+  ttlSeconds?: number;
+  /** When set, signing keys are stored encrypted under it. */
+  masterKey?: string;
+}
+
 /** Builds every service from the same narrow dependencies. */
-export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = {}) {
+export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = {}, oauth: OAuthOptions = { issuer: 'http://127.0.0.1:8090' }) {
   const apiKeys = createApiKeyService(deps);
   const keyCache = new KeyCache(dataPlane.cacheCapacity);
   const unfollow = keyCache.follow(deps.changes);
@@ -29,9 +41,18 @@ export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = 
     db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed, audit: deps.audit,
     authorizer: dataPlane.authorizer, cacheTrusted: dataPlane.cacheTrusted,
   });
+  const ttlSeconds = oauth.ttlSeconds ?? 900;
+  const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
     deps,
     verify,
+    oauth: {
+      issuer: oauth.issuer,
+      ttlSeconds,
+      signingKeys,
+      issueToken: createTokenService({ verify, keys: signingKeys, issuer: oauth.issuer, ttlSeconds, clock: deps.clock }),
+      rotateSigningKey: createSigningKeyRotation(deps, signingKeys),
+    },
     keyCache,
     authenticate: createManagementAuth(deps, verify),
     environments: createEnvironmentService(deps),
@@ -43,6 +64,7 @@ export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = 
     /** Writes what is buffered (last use) and stops following changes. */
     async close() {
       unfollow();
+      signingKeys.close();
       await lastUsed.close();
     },
   };

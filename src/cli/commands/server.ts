@@ -9,6 +9,7 @@ interface StartOptions {
   dataDir: string;
   databaseUrl?: string;
   publicUrl?: string;
+  tokenTtl: string;
 }
 
 function port(value: string): number {
@@ -27,9 +28,12 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on', '8090')
     .option('--data-dir <dir>', 'directory of the embedded SQLite store', process.env.KEYWARD_DATA_DIR ?? './keyward-data')
     .option('--database-url <url>', 'postgres:// URL (default: KEYWARD_DATABASE_URL)', process.env.KEYWARD_DATABASE_URL)
-    .option('--public-url <url>', 'URL clients use to reach this server (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
+    .option('--public-url <url>', 'URL clients use to reach this server, the issuer of its tokens (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
+    .option('--token-ttl <seconds>', 'lifetime of OAuth access tokens', process.env.KEYWARD_TOKEN_TTL ?? '900')
     .action(async (options: StartOptions) => {
       const listenPort = port(options.port);
+      const tokenTtlSeconds = Number(options.tokenTtl);
+      if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 30 || tokenTtlSeconds > 86_400) throw usageError(`invalid --token-ttl "${options.tokenTtl}": use a number of seconds from 30 to 86400`);
       const { startServer } = await import('../../server/main.js');
       await startServer({
         host: options.host,
@@ -37,6 +41,7 @@ export function register(program: Command): void {
         dataDir: options.dataDir,
         databaseUrl: options.databaseUrl,
         publicUrl: options.publicUrl,
+        tokenTtlSeconds,
         onBootstrap: (result, url) => {
           notice('keyward initialized a new store.');
           notice(`  Organization:  ${result.organization}`);
@@ -71,6 +76,18 @@ export function register(program: Command): void {
     ]);
     notice('Save the API key and secret. The secret is not retrievable later.');
   });
+
+  withOutput(server.command('rotate-signing-key').description('Sign OAuth tokens with a new ES256 key; the old public key stays in the JWKS until its tokens expire')).action(
+    async (options: { output: Format }) => {
+      const { connect } = await import('../client.js');
+      const rotated = await connect().post<{ kid: string; retired: string[]; retired_keys_expire_at: string }>('/keyward/v1/signing-keys/rotate');
+      await printObject(rotated, options.output, [
+        ['New Key ID', (r) => r.kid],
+        ['Retired', (r) => r.retired.join(', ')],
+        ['Retired Keys Leave the JWKS At', (r) => r.retired_keys_expire_at],
+      ]);
+    },
+  );
 
   server
     .command('backup')

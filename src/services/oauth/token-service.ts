@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { RequestMetadata } from '../context.js';
+import type { Verify } from '../verify/verifier.js';
+import { SIGNING_ALG, type SigningKeyStore } from './signing-keys.js';
+
+/** RFC 6749 §5.2 errors, as the token endpoint answers them. */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'invalid_grant' | 'temporarily_unavailable';
+
+export type TokenResult =
+  | { ok: true; access_token: string; token_type: 'Bearer'; expires_in: number; scope?: string }
+  | { ok: false; status: number; error: OAuthErrorCode; error_description: string };
+
+export interface TokenRequest {
+  grantType: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  scope: string | undefined;
+  request: RequestMetadata;
+}
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+export interface TokenServiceOptions {
+  verify: Verify;
+  keys: SigningKeyStore;
+  issuer: string;
+  ttlSeconds: number;
+  clock: () => Date;
+}
+
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4): the API key is the client id and its secret the
+ * client secret. The token is an ES256 JWT whose audience is the key's resource, so a Kafka broker
+ * configured with `expected.audience=lkc-…` accepts exactly the keys scoped to it.
+ */
+export function createTokenService(options: TokenServiceOptions) {
+  const fail = (status: number, error: OAuthErrorCode, error_description: string): TokenResult => ({ ok: false, status, error, error_description });
+
+  return async function issueToken(input: TokenRequest): Promise<TokenResult> {
+    if (input.grantType === undefined || input.grantType === '') return fail(400, 'invalid_request', 'grant_type is required');
+    if (input.grantType !== 'client_credentials') return fail(400, 'unsupported_grant_type', `grant_type "${input.grantType.slice(0, 64)}" is not supported; use client_credentials`);
+    if (!input.clientId || !input.clientSecret) return fail(401, 'invalid_client', 'Client authentication failed: send the API key and secret with client_secret_basic or client_secret_post');
+    const scope = input.scope?.trim();
+    if (scope !== undefined && scope !== '' && !SCOPE.test(scope)) return fail(400, 'invalid_scope', 'scope is not a list of valid scope tokens');
+
+    const result = await options.verify({ key: input.clientId, secret: input.clientSecret, method: 'oauth2.Token', mechanism: 'OAUTH2_CLIENT_CREDENTIALS', request: input.request });
+    if (!result.valid) {
+      if (result.code === 'RATE_LIMITED') return fail(429, 'temporarily_unavailable', 'Too many failed attempts; try again later');
+      return fail(401, 'invalid_client', result.code === 'INVALID_CREDENTIALS' ? 'Client authentication failed' : `Client authentication failed: ${result.reason}`);
+    }
+    const key = result.key;
+    const signing = await options.keys.signingKey();
+    const now = Math.floor(options.clock().getTime() / 1000);
+    // A token never outlives its key.
+    const keyExpiry = key.expiresAt ? Math.floor(new Date(key.expiresAt).getTime() / 1000) : Number.POSITIVE_INFINITY;
+    const exp = Math.min(now + options.ttlSeconds, keyExpiry);
+    const claims: Record<string, unknown> = { key_id: key.id, scope: scope ?? '' };
+    const accessToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: signing.kid, typ: 'JWT' })
+      .setIssuer(options.issuer)
+      .setSubject(key.ownerId)
+      .setAudience(key.resourceId)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(signing.privateKey);
+    return { ok: true, access_token: accessToken, token_type: 'Bearer', expires_in: exp - now, ...(scope ? { scope } : {}) };
+  };
+}
+
+export type IssueToken = ReturnType<typeof createTokenService>;
