@@ -14,6 +14,7 @@ export interface StartOptions {
   databaseUrl?: string;
   publicUrl?: string;
   tokenTtlSeconds?: number;
+  auditDataPlane?: 'all' | 'failures' | 'off';
   onBootstrap?: (result: BootstrapResult, url: string) => void;
 }
 
@@ -42,6 +43,7 @@ export async function startServer(requested: StartOptions): Promise<void> {
     bootstrap: true,
     publicUrl: provisionalUrl,
     tokenTtlSeconds: options.tokenTtlSeconds,
+    dataPlane: { audit: options.auditDataPlane },
     masterKey: process.env.KEYWARD_MASTER_KEY || undefined,
     logger: {
       level: process.env.KEYWARD_LOG_LEVEL ?? 'info',

@@ -8,7 +8,7 @@ import { createUserService } from './users.js';
 import { KeyCache } from './verify/key-cache.js';
 import { BruteForceGuard, type BruteForceOptions } from './verify/brute-force.js';
 import { LastUsedRecorder } from './verify/last-used.js';
-import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
+import { createVerifier, type DataPlaneAuditMode, type DataPlaneAuthorizer } from './verify/verifier.js';
 import { SigningKeyStore } from './oauth/signing-keys.js';
 import { createTokenService } from './oauth/token-service.js';
 import { createSigningKeyRotation } from './oauth/signing-key-rotation.js';
@@ -19,6 +19,8 @@ export interface DataPlaneOptions {
   authorizer?: DataPlaneAuthorizer;
   /** False while cross-instance invalidation is down. */
   cacheTrusted?: () => boolean;
+  /** Which data-plane authentications are audited: all (default), failures, or off. */
+  audit?: DataPlaneAuditMode;
 }
 
 export interface OAuthOptions {
@@ -39,7 +41,7 @@ export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = 
   const guard = new BruteForceGuard(dataPlane.bruteForce);
   const verify = createVerifier({
     db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed, audit: deps.audit,
-    authorizer: dataPlane.authorizer, cacheTrusted: dataPlane.cacheTrusted,
+    authorizer: dataPlane.authorizer, cacheTrusted: dataPlane.cacheTrusted, auditMode: dataPlane.audit,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });

@@ -10,6 +10,7 @@ interface StartOptions {
   databaseUrl?: string;
   publicUrl?: string;
   tokenTtl: string;
+  auditDataPlane: string;
 }
 
 function port(value: string): number {
@@ -30,8 +31,10 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'postgres:// URL (default: KEYWARD_DATABASE_URL)', process.env.KEYWARD_DATABASE_URL)
     .option('--public-url <url>', 'URL clients use to reach this server, the issuer of its tokens (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
     .option('--token-ttl <seconds>', 'lifetime of OAuth access tokens', process.env.KEYWARD_TOKEN_TTL ?? '900')
+    .option('--audit-data-plane <mode>', 'which data-plane authentications are audited: all, failures or off', process.env.KEYWARD_AUDIT_DATA_PLANE ?? 'all')
     .action(async (options: StartOptions) => {
       const listenPort = port(options.port);
+      if (!['all', 'failures', 'off'].includes(options.auditDataPlane)) throw usageError(`invalid --audit-data-plane "${options.auditDataPlane}": valid values are all, failures, off`);
       const tokenTtlSeconds = Number(options.tokenTtl);
       if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 30 || tokenTtlSeconds > 86_400) throw usageError(`invalid --token-ttl "${options.tokenTtl}": use a number of seconds from 30 to 86400`);
       const { startServer } = await import('../../server/main.js');
@@ -42,6 +45,7 @@ export function register(program: Command): void {
         databaseUrl: options.databaseUrl,
         publicUrl: options.publicUrl,
         tokenTtlSeconds,
+        auditDataPlane: options.auditDataPlane as 'all' | 'failures' | 'off',
         onBootstrap: (result, url) => {
           notice('keyward initialized a new store.');
           notice(`  Organization:  ${result.organization}`);

@@ -57,7 +57,11 @@ export interface VerifierDeps {
   authorizer?: DataPlaneAuthorizer;
   /** False while cross-instance invalidation is down: then every lookup goes to the database. */
   cacheTrusted?: () => boolean;
+  /** Which data-plane authentications reach the audit log (default all; failures are always kept unless off). */
+  auditMode?: DataPlaneAuditMode;
 }
+
+export type DataPlaneAuditMode = 'all' | 'failures' | 'off';
 
 const KEY_ID = /^[A-Z0-9]{16}$/;
 const UNKNOWN_KEY_HASH = hashSecret('keyward: no such key');
@@ -83,8 +87,11 @@ export function createVerifier(deps: VerifierDeps) {
     return record;
   }
 
+  const auditMode = deps.auditMode ?? 'all';
+
   function audit(input: VerifyRequest, result: VerifyResult): void {
-    if (result.valid && input.auditSuccess === false) return;
+    if (auditMode === 'off') return;
+    if (result.valid && (input.auditSuccess === false || auditMode === 'failures')) return;
     const subject = result.key ? resourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
     const principal = result.key ? `User:${result.key.ownerId}` : undefined;
     deps.audit.record({
