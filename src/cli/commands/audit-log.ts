@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
@@ -132,7 +133,8 @@ function progressLine(enabled: boolean) {
   };
 }
 
-async function write(target: NodeJS.WritableStream | WriteStream, chunk: Uint8Array): Promise<void> {
+async function write(target: Writable, chunk: Uint8Array): Promise<void> {
+  if (target.destroyed) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
   if (!target.write(chunk)) await once(target, 'drain');
 }
 
@@ -144,7 +146,9 @@ async function exportEvents(body: ReadableStream<Uint8Array>, out: string | unde
   const temporary = out ? `${out}.partial-${process.pid}` : undefined;
   const file = temporary ? createWriteStream(temporary, { flags: 'wx', mode: 0o600 }) : undefined;
   if (file) await once(file, 'open');
-  const target = file ?? process.stdout;
+  const target: Writable = file ?? process.stdout;
+  const ignore = () => undefined; // a closed stdout is handled below, not as an uncaught error
+  if (!file) process.stdout.on('error', ignore);
   const progress = progressLine(process.stderr.isTTY === true);
   let count = 0;
   let last = 0x0a;
@@ -168,10 +172,13 @@ async function exportEvents(body: ReadableStream<Uint8Array>, out: string | unde
       file.destroy();
       rmSync(temporary, { force: true });
     }
+    // The reader of stdout went away (`| head`): stop quietly, as Unix tools do.
+    if (!file && (error as NodeJS.ErrnoException).code === 'EPIPE') return count;
     if (error instanceof CliError) throw error;
     throw new CliError(`The export failed: ${(error as Error).message}`);
   } finally {
     progress.clear();
+    process.stdout.off('error', ignore);
   }
 }
 
