@@ -100,7 +100,7 @@ function filterParams(o: FilterFlags): URLSearchParams {
 }
 
 /** Newest first: follows `metadata.next` until `limit` events are read. */
-async function listEvents(client: ApiClient, o: FilterFlags, limit: number): Promise<AuditEvent[]> {
+export async function listEvents(client: ApiClient, o: FilterFlags, limit: number): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   const params = filterParams(o);
   params.set('limit', String(Math.min(limit, MAX_PAGE)));
