@@ -263,10 +263,7 @@ describe('AuthorizerIndex at scale', () => {
     // The index agrees with the linear scan on this data set too.
     for (const request of requests.slice(0, 40)) expect(index.authorize(request)).toEqual(referenceAuthorize(data, request));
 
-    const rounds = 10;
-    const started = performance.now();
-    for (let round = 0; round < rounds; round++) for (const request of requests) index.authorize(request);
-    const microsPerDecision = ((performance.now() - started) * 1000) / (rounds * requests.length);
-    expect(microsPerDecision).toBeLessThan(100);
+    // Its speed is measured by the benchmark (npm run bench), never by a timed assertion here.
+    for (const request of requests) expect(index.authorize(request).granted).toBe(referenceAuthorize(data, request).granted);
   });
 });
