@@ -14,6 +14,7 @@ import { nowIso, type Actor, type CallContext, type ServiceDeps } from './contex
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
 import { parseTimestamp, requireText } from './validation.js';
 import { freshId } from './fresh-id.js';
+import { enforceKeyPolicy } from './policy.js';
 
 export type OwnerKind = 'user' | 'service-account';
 export type ResourceKind = 'cloud' | 'kafka' | 'schema-registry';
@@ -207,6 +208,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       const displayName = input.displayName === undefined ? '' : requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
       const expiresAt = expiryFrom(input, deps.clock());
       return applyChange(deps, ctx, async (tools) => {
+        await enforceKeyPolicy(tools.trx, { owner, resource, expiresAt, now: deps.clock() });
         const { row, secret } = await insertKey(tools, { owner, resource, displayName, description, expiresAt });
         return { key: await view(tools.trx, row), secret };
       });
