@@ -131,8 +131,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     migrationTableSchema = rows[0]?.schema ?? undefined;
   }
   const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    // Kysely introspects every schema of the database; one dropped meanwhile (by another tenant or
+    // test suite) fails that query with invalid_schema_name. Migrating again is safe: it is idempotent.
+    if (attempt < 3 && (error as { code?: unknown }).code === '3F000') continue;
+    throw error;
+  }
 }
 
 /** True for a unique-constraint violation from either driver. */
