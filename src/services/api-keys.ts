@@ -175,6 +175,12 @@ export function createApiKeyService(deps: ServiceDeps) {
     return { row, secret };
   }
 
+  /** The subject of a stored key's events: its cluster's CRN (with the environment), as at creation. */
+  async function rowSubject(db: Executor, row: ApiKeyRow): Promise<string> {
+    const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(db, row.resource_id);
+    return keySubject({ id: row.resource_id, kind: row.resource_kind, environment: cluster?.environment_id ?? null });
+  }
+
   function keySubject(resource: { id: string; kind: ResourceKind; environment: string | null }): string {
     if (resource.kind === 'cloud' || resource.environment === null) return buildCrn({ organization: deps.organizationId });
     return resource.kind === 'kafka'
@@ -251,7 +257,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       if (Object.keys(patch).length === 0) throw errors.invalid('Nothing to update: give a description or a display_name');
       await applyChange(deps, ctx, async ({ trx, audit }) => {
         await apiKeysRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
-        audit({ method: 'iam.UpdateAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), apiKey: ctx.actor.apiKeyId, details: { id, ...patch } });
+        audit({ method: 'iam.UpdateAPIKey', subject: await rowSubject(trx, row), apiKey: ctx.actor.apiKeyId, details: { id, ...patch } });
       });
       return view(deps.db, await findManageable(ctx.actor, id));
     },
@@ -261,7 +267,7 @@ export function createApiKeyService(deps: ServiceDeps) {
         await apiKeysRepo.delete(trx, id);
         if (row.replaces) await apiKeysRepo.update(trx, row.replaces, { replaced_by: null });
         if (row.replaced_by) await apiKeysRepo.update(trx, row.replaced_by, { replaces: null });
-        audit({ method: 'iam.DeleteAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), details: { id, owner: row.owner_id, resource: row.resource_id } });
+        audit({ method: 'iam.DeleteAPIKey', subject: await rowSubject(trx, row), details: { id, owner: row.owner_id, resource: row.resource_id } });
         changed({ kind: 'api-key', id });
       });
     },
@@ -270,7 +276,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       if (row.status !== status) {
         await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
           await apiKeysRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
-          audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: keySubject({ id: row.resource_id, kind: row.resource_kind, environment: null }), details: { id } });
+          audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: await rowSubject(trx, row), details: { id } });
           changed({ kind: 'api-key', id });
         });
       }
