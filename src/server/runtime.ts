@@ -7,6 +7,7 @@ import { createServices, type Services } from '../services/index.js';
 import { organizationCrn } from '../domain/crn.js';
 import { buildApp } from './app.js';
 import { startPostgresRelay } from '../services/postgres-change-relay.js';
+import { auditRetentionDays, startRetention } from '../services/audit/retention.js';
 import type { DataPlaneOptions } from '../services/index.js';
 import { randomUUID } from 'node:crypto';
 
@@ -61,6 +62,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
+    const stopRetention = startRetention({
+      db: store.db,
+      clock,
+      days: await auditRetentionDays(store.db),
+      onError: (error) => app.log.error({ err: { message: (error as Error).message } }, 'audit retention failed'),
+    });
     return {
       app,
       store,
@@ -68,6 +75,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       audit,
       bootstrapped,
       async close() {
+        await stopRetention();
         await app.close();
         await relay?.stop();
         await services.close();
