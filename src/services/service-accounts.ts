@@ -1,6 +1,7 @@
 import { errors } from '../domain/errors.js';
 import { buildCrn } from '../domain/crn.js';
 import { serviceAccountsRepo, type ServiceAccountRow } from '../store/repositories/service-accounts.js';
+import { isUniqueViolation } from '../store/connect.js';
 import { requireOrganizationAdmin } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
@@ -54,6 +55,10 @@ export function createServiceAccountService(deps: ServiceDeps) {
         await serviceAccountsRepo.insert(trx, row);
         audit({ method: 'iam.CreateServiceAccount', subject: subject(id), details: { id, display_name: name } });
         return row;
+      }).catch(async (error: unknown) => {
+        // Another instance inserted the same name between our check and our insert.
+        if (isUniqueViolation(error) && (await serviceAccountsRepo.findByName(deps.db, name))) throw errors.conflict(DUPLICATE_SERVICE_ACCOUNT);
+        throw error;
       });
     },
     async update(ctx: CallContext, id: string, input: { description?: unknown }): Promise<ServiceAccount> {

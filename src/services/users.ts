@@ -1,6 +1,7 @@
 import { errors } from '../domain/errors.js';
 import { organizationCrn } from '../domain/crn.js';
 import { usersRepo, type UserRow } from '../store/repositories/users.js';
+import { isUniqueViolation } from '../store/connect.js';
 import { requireOrganizationAdmin } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
@@ -52,6 +53,10 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
           expiresAt: null,
         });
         return { user, key: row.id, secret };
+      }).catch(async (error: unknown) => {
+        // Another instance inserted the same email between our check and our insert.
+        if (isUniqueViolation(error) && (await usersRepo.findByEmail(deps.db, email))) throw errors.conflict(`A user with email "${email}" already exists`);
+        throw error;
       });
     },
     async update(ctx: CallContext, id: string, input: { fullName?: unknown }): Promise<User> {

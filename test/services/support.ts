@@ -9,6 +9,7 @@ import { fakeClock, type Clock } from '../api/support.js';
 
 /** Services built as the server builds them, called directly with a CallContext. */
 export interface ServiceHarness {
+  db: TestDatabase;
   runtime: Runtime;
   services: Runtime['services'];
   clock: Clock;
@@ -32,6 +33,7 @@ export async function startServices(db: TestDatabase): Promise<ServiceHarness> {
   const changes: Change[] = [];
   runtime.services.deps.changes.subscribe((c) => changes.push(c));
   return {
+    db,
     runtime,
     services: runtime.services,
     clock,
@@ -70,6 +72,13 @@ export async function expectKeywardError(promise: Promise<unknown>, code: ErrorC
   if (typeof detail === 'string') expect(kw.message).toBe(detail);
   else if (detail) expect(kw.message).toMatch(detail);
   return kw;
+}
+
+/** A second server on the same store (PostgreSQL only: one SQLite file serves one process). */
+export async function secondInstance(s: ServiceHarness): Promise<{ runtime: Runtime; adminCtx: CallContext }> {
+  const runtime = await createRuntime({ ...s.db.options, publicUrl: 'http://keyward.test', clock: s.clock });
+  const actor = await runtime.services.authenticate(s.admin.key, s.admin.secret, REQUEST);
+  return { runtime, adminCtx: { actor, request: REQUEST } };
 }
 
 export const DIGEST = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/;
