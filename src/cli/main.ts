@@ -17,6 +17,9 @@ const NOUNS: Record<string, { summary: string; load: () => Promise<{ register(pr
   iam: { summary: 'Manage users and service accounts', load: () => import('./commands/iam.js') },
   'api-key': { summary: 'Manage API keys', load: () => import('./commands/api-key.js') },
   'audit-log': { summary: 'List, export and verify the audit log', load: () => import('./commands/audit-log.js') },
+  advisor: { summary: 'Check the organization against API-key best practices', load: () => import('./commands/advisor.js') },
+  policy: { summary: 'Show and change the organization policy for API keys', load: () => import('./commands/policy.js') },
+  scan: { summary: 'Find keyward secrets in files, and disable their keys', load: () => import('./commands/scan.js') },
 };
 
 function configure(command: Command): void {

@@ -4,6 +4,7 @@ import { usageError } from '../cli-error.js';
 import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
+import { registerRotate } from './api-key-rotate.js';
 
 export interface ApiKey {
   id: string;
@@ -154,6 +155,8 @@ export function register(program: Command): void {
         }
       }),
     );
+
+  registerRotate(apiKey);
 
   for (const [verb, past] of [['disable', 'Disabled'], ['enable', 'Enabled']] as const) {
     apiKey

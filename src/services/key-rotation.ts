@@ -1,0 +1,112 @@
+/**
+ * `api-key rotate` (DESIGN §6, "Stripe's roll, made safe"): one change issues a new key with the
+ * old key's owner, resource, display name and description, links the two (`replaces` /
+ * `replaced_by`) and moves the old key's expiry to the end of the grace period. During the grace
+ * both keys authenticate; `last_used` on each shows which one the clients use.
+ */
+import { errors } from '../domain/errors.js';
+import { formatDuration, parseDuration } from '../domain/durations.js';
+import { rotatedKeyExpiry } from '../domain/policy.js';
+import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
+import { canManageKeysOf } from './access.js';
+import { keyState, type ApiKeyService, type ApiKeyView } from './api-keys.js';
+import { applyChange } from './change.js';
+import type { CallContext, ServiceDeps } from './context.js';
+import { enforceKeyPolicy, readPolicy } from './policy.js';
+
+export const DEFAULT_ROTATION_GRACE = '24h';
+export const MAX_ROTATION_GRACE_MS = 7 * 86_400_000;
+
+export interface RotatedKey {
+  key: ApiKeyView;
+  secret: string;
+  /** The rotated-out key. */
+  replaces: string;
+  /** When the rotated-out key stops working: min(its previous expiry, now + grace). */
+  old_key_expires_at: string;
+}
+
+/** Parses `--grace`: a duration from 0 (the old key expires now) to 7 days; default 24h. */
+export function parseGrace(value: unknown): number {
+  if (value === undefined || value === null || value === '') return parseDuration(DEFAULT_ROTATION_GRACE);
+  if (typeof value !== 'string') throw errors.invalid('grace must be a duration such as 24h, 30m or 0');
+  const ms = parseDuration(value, 'grace');
+  if (ms > MAX_ROTATION_GRACE_MS) throw errors.invalid(`grace must be from 0 to 7d (got ${value})`);
+  return ms;
+}
+
+function createCommand(row: ApiKeyRow): string {
+  const owner = row.owner_kind === 'service-account' ? ` --service-account ${row.owner_id}` : '';
+  const description = row.description ? ` --description ${JSON.stringify(row.description)}` : '';
+  return `keyward api-key create --resource ${row.resource_id}${owner}${description}`;
+}
+
+/** Why this key cannot be rotated now, or nothing. */
+function refuseRotation(row: ApiKeyRow, now: Date): void {
+  if (row.replaced_by !== null) {
+    throw errors.invalid(
+      `API key ${row.id} was already rotated: its replacement is ${row.replaced_by}. Rotate that key instead: keyward api-key rotate ${row.replaced_by}`,
+    );
+  }
+  const state = keyState(row, now);
+  if (state === 'expired') {
+    throw errors.invalid(`API key ${row.id} expired at ${row.expires_at} and cannot be rotated; create a new key instead: ${createCommand(row)}`);
+  }
+  if (state === 'disabled') {
+    throw errors.invalid(
+      `API key ${row.id} is disabled and cannot be rotated: enable it first (keyward api-key enable ${row.id}), or create a new key: ${createCommand(row)}`,
+    );
+  }
+}
+
+export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  return {
+    async rotate(ctx: CallContext, id: string, input: { grace?: unknown } = {}): Promise<RotatedKey> {
+      const graceMs = parseGrace(input.grace);
+      const found = await apiKeysRepo.find(deps.db, id);
+      // A key the caller may not manage is reported as missing, as everywhere else.
+      if (!found || !canManageKeysOf(ctx.actor, { kind: found.owner_kind, id: found.owner_id })) throw errors.notFound('API key', id);
+      refuseRotation(found, deps.clock());
+      const resource = await apiKeys.resolveResource(deps.db, found.resource_id);
+      const owner = { kind: found.owner_kind, id: found.owner_id };
+
+      return applyChange(deps, ctx, async (tools) => {
+        const { trx } = tools;
+        const now = deps.clock();
+        const old = await apiKeysRepo.find(trx, id);
+        if (!old) throw errors.notFound('API key', id);
+        refuseRotation(old, now);
+        const newExpiry = rotatedKeyExpiry(await readPolicy(trx), old, now);
+        await enforceKeyPolicy(trx, { owner, resource, expiresAt: newExpiry, now, countQuota: false });
+        const graceEnd = new Date(now.getTime() + graceMs).toISOString();
+        const oldExpiry = old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd;
+        const { row, secret } = await apiKeys.insertKey(tools, {
+          owner,
+          resource,
+          displayName: old.display_name,
+          description: old.description,
+          expiresAt: newExpiry,
+          replaces: old.id,
+        });
+        // Only one rotation of a key wins: a concurrent one finds replaced_by set and rolls back.
+        const updated = await trx
+          .updateTable('api_keys')
+          .set({ replaced_by: row.id, expires_at: oldExpiry, updated_at: now.toISOString() })
+          .where('id', '=', old.id)
+          .where('replaced_by', 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) throw errors.invalid(`API key ${old.id} was rotated by another request at the same time`);
+        tools.audit({
+          method: 'iam.RotateAPIKey',
+          subject: apiKeys.keySubject(resource),
+          details: { id: old.id, new_key: row.id, owner: old.owner_id, resource: old.resource_id, grace: formatDuration(graceMs), old_key_expires_at: oldExpiry },
+        });
+        tools.changed({ kind: 'api-key', id: old.id });
+        const [key] = await apiKeys.toViews(trx, [row]);
+        return { key: key as ApiKeyView, secret, replaces: old.id, old_key_expires_at: oldExpiry };
+      });
+    },
+  };
+}
+
+export type KeyRotationService = ReturnType<typeof createKeyRotationService>;
