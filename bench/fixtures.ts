@@ -1,0 +1,170 @@
+/**
+ * The servers the scenarios run against, each started on first use and stopped once no remaining
+ * scenario needs it. Every server is a real child process on a free loopback port.
+ */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, runCli, startBaseline, startKeyward, type Child, type KeywardServer } from './processes.js';
+import { seedKeys, type Credentials } from './seed-million.js';
+
+export interface Settings {
+  /** Measured seconds per scenario. */
+  duration: number;
+  /** Warm-up seconds before each measurement. */
+  warmup: number;
+  connections: number;
+  /** Keys created through the API for the warm-cache scenarios. */
+  keys: number;
+  /** Keys seeded for the cold-cache scenario. */
+  millionKeys: number;
+  skipMillion: boolean;
+}
+
+export interface KeywardFixture {
+  server: KeywardServer;
+  cluster: string;
+  keys: Credentials[];
+  /** Extra facts for the report (seed time, file size…). */
+  info: Record<string, unknown>;
+}
+
+export interface MillionFixture extends KeywardFixture {
+  /** Keys for the warm-up; never presented in the measurement. */
+  warmupKeys: Credentials[];
+}
+
+export type FixtureName = 'baseline' | 'keyward' | 'keyward-audit-off' | 'keyward-million';
+
+export class Fixtures {
+  private readonly started = new Map<FixtureName, Promise<unknown>>();
+  private readonly stops = new Map<FixtureName, () => Promise<void>>();
+  private snapshot?: string;
+  private keysCreated?: { cluster: string; keys: Credentials[] };
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private once<T>(name: FixtureName, start: () => Promise<T>): Promise<T> {
+    let p = this.started.get(name) as Promise<T> | undefined;
+    if (!p) {
+      p = start();
+      this.started.set(name, p);
+    }
+    return p;
+  }
+
+  baseline(): Promise<Child> {
+    return this.once('baseline', async () => {
+      const child = await startBaseline();
+      this.stops.set('baseline', () => child.stop());
+      this.log(`baseline server on ${child.url} (pid ${child.pid})`);
+      return child;
+    });
+  }
+
+  /** keyward with `--audit-data-plane all` (the default) and `settings.keys` keys made through its API. */
+  keyward(): Promise<KeywardFixture> {
+    return this.once('keyward', async () => {
+      const dataDir = cleanup.tempDir('data');
+      const server = await startKeyward(dataDir, ['--audit-data-plane', 'all']);
+      this.stops.set('keyward', () => server.stop());
+      if (!server.admin) throw new Error('the keyward server did not print its bootstrap key');
+      this.log(`keyward (audit all) on ${server.url} (pid ${server.pid}); creating ${this.settings.keys} keys through the API`);
+      const created = await createKeys(server.url, server.admin, this.settings.keys);
+      this.keysCreated = created;
+      // The audit-off server starts from a copy of this store taken now, before any load.
+      const snapshotDir = cleanup.tempDir('snapshot');
+      this.snapshot = join(snapshotDir, 'keyward.db');
+      await runCli(['server', 'backup', '--data-dir', dataDir, '--out', this.snapshot], server.home);
+      return { server, ...created, info: { audit: 'all', keys: created.keys.length } };
+    });
+  }
+
+  /** A second server, `--audit-data-plane off`, on a copy of the first one's store (same keys). */
+  keywardAuditOff(): Promise<KeywardFixture> {
+    return this.once('keyward-audit-off', async () => {
+      await this.keyward();
+      if (!this.snapshot || !this.keysCreated) throw new Error('no snapshot of the keyward store');
+      const dataDir = cleanup.tempDir('data-off');
+      copyFileSync(this.snapshot, join(dataDir, 'keyward.db'));
+      const server = await startKeyward(dataDir, ['--audit-data-plane', 'off']);
+      this.stops.set('keyward-audit-off', () => server.stop());
+      this.log(`keyward (audit off, same store) on ${server.url} (pid ${server.pid})`);
+      return { server, ...this.keysCreated, info: { audit: 'off', keys: this.keysCreated.keys.length } };
+    });
+  }
+
+  /**
+   * A store with `settings.millionKeys` keys seeded before the server starts, so its key cache is
+   * cold. Secrets are kept for enough distinct keys that nearly every request is a cache miss.
+   */
+  million(): Promise<MillionFixture> {
+    return this.once('keyward-million', async () => {
+      const dataDir = cleanup.tempDir('data-million');
+      const home = cleanup.tempDir('home-million');
+      const perSecond = 30_000; // more distinct keys than the server can verify per second from a cold cache
+      const measured = Math.min(this.settings.millionKeys - 1, Math.ceil(perSecond * this.settings.duration));
+      const warm = Math.min(Math.max(0, this.settings.millionKeys - 1 - measured), Math.ceil(perSecond * this.settings.warmup));
+      this.log(`seeding ${this.settings.millionKeys} keys into ${dataDir} (keeping ${measured + warm} secrets)`);
+      const seeded = await seedKeys(dataDir, home, this.settings.millionKeys, measured + warm, this.log);
+      this.log(`  ${seeded.rows} keys in ${seeded.seconds.toFixed(1)} s, store ${(seeded.fileBytes / 1e6).toFixed(0)} MB`);
+      cleanup.removeDir(home);
+      const server = await startKeyward(dataDir, ['--audit-data-plane', 'all']);
+      this.stops.set('keyward-million', () => server.stop());
+      this.log(`keyward (audit all, ${seeded.rows} keys, cold cache) on ${server.url} (pid ${server.pid})`);
+      return {
+        server,
+        cluster: seeded.cluster,
+        keys: seeded.kept.slice(0, measured),
+        warmupKeys: seeded.kept.slice(measured),
+        info: { audit: 'all', keysInStore: seeded.rows, seedSeconds: Number(seeded.seconds.toFixed(1)), storeBytes: seeded.fileBytes, distinctKeysAvailable: measured },
+      };
+    });
+  }
+
+  /** Stops the fixtures not in `keep`. */
+  async release(keep: Set<FixtureName>): Promise<void> {
+    for (const [name, stop] of [...this.stops]) {
+      if (keep.has(name)) continue;
+      this.stops.delete(name);
+      await stop();
+    }
+  }
+}
+
+async function api<T>(url: string, admin: Credentials, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${admin.key}:${admin.secret}`).toString('base64')}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as T };
+}
+
+/**
+ * One Kafka cluster and `count` keys for it, owned by service accounts of at most 10 keys each (a
+ * per-owner, per-resource quota may apply), all through the management API.
+ */
+async function createKeys(url: string, admin: Credentials, count: number): Promise<{ cluster: string; keys: Credentials[] }> {
+  const must = <T>(r: { status: number; json: T }, what: string): T => {
+    if (r.status !== 201) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+    return r.json;
+  };
+  const cluster = must(await api<{ id: string }>(url, admin, 'POST', '/cmk/v2/clusters', { spec: { display_name: 'bench', cloud: 'aws', region: 'us-east-1' } }), 'create cluster').id;
+  const keys: Credentials[] = [];
+  let owner = '';
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 0) {
+      owner = must(await api<{ id: string }>(url, admin, 'POST', '/iam/v2/service-accounts', { display_name: `bench-${i / 10}`, description: 'keyward benchmark' }), 'create service account').id;
+    }
+    const key = must(
+      await api<{ id: string; spec: { secret: string } }>(url, admin, 'POST', '/iam/v2/api-keys', { spec: { resource: { id: cluster }, owner: { id: owner }, display_name: `bench-${i}` } }),
+      'create API key',
+    );
+    keys.push({ key: key.id, secret: key.spec.secret });
+  }
+  return { cluster, keys };
+}

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: starts the servers (bare Fastify baseline, keyward, keyward with audit off,
+ * keyward with 1,000,000 keys), creates keys, measures every scenario with autocannon, prints a
+ * table and writes bench/results/<ISO timestamp>.json. See docs/benchmark.md.
+ *
+ * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
+ * (default 50), BENCH_KEYS (default 100), BENCH_MILLION_KEYS (default 1000000),
+ * BENCH_SKIP_MILLION=1, BENCH_ONLY=id,id (baselines always run), BENCH_SERVER_NODE_ARGS
+ * (node flags for the keyward servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+ * BENCH_WAIT_QUIET=S (before each scenario, wait up to S seconds for other processes to go quiet).
+ */
+import { resolve } from 'node:path';
+import { Fixtures, type Settings } from './fixtures.js';
+import { measure } from './load.js';
+import { cleanup, machineCpuSeconds } from './processes.js';
+import { evaluateTargets, machine, notes, table, writeResults, type ScenarioOutcome } from './report.js';
+import { SCENARIOS } from './scenarios.js';
+
+const RESULTS_DIR = resolve(import.meta.dirname, '../../bench/results');
+
+function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name}=${raw}: use a number from ${min} to ${max}`);
+  return n;
+}
+
+function settingsFromEnv(): Settings {
+  return {
+    duration: numberFromEnv('BENCH_DURATION', 10, 1, 600),
+    warmup: numberFromEnv('BENCH_WARMUP', 3, 0, 120),
+    connections: Math.round(numberFromEnv('BENCH_CONNECTIONS', 50, 1, 1000)),
+    keys: Math.round(numberFromEnv('BENCH_KEYS', 100, 1, 10_000)),
+    millionKeys: Math.round(numberFromEnv('BENCH_MILLION_KEYS', 1_000_000, 1_000, 10_000_000)),
+    skipMillion: process.env.BENCH_SKIP_MILLION === '1' || process.env.BENCH_SKIP_MILLION === 'true',
+  };
+}
+
+const log = (line: string) => console.error(line);
+
+/** Busy cores of the whole machine over one second. */
+async function busyCores(cores: number): Promise<number | undefined> {
+  const before = machineCpuSeconds();
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = machineCpuSeconds();
+  return before && after ? Number(((after.busy - before.busy) / ((after.total - before.total) / cores)).toFixed(2)) : undefined;
+}
+
+/** With BENCH_WAIT_QUIET=S, waits up to S seconds for the machine to be nearly idle (shared machines). */
+async function waitQuiet(cores: number, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  const until = Date.now() + seconds * 1000;
+  let busy = await busyCores(cores);
+  if (busy === undefined || busy <= 0.25) return;
+  log(`  waiting up to ${seconds} s for the machine to be quiet (${busy} cores busy)`);
+  while (busy !== undefined && busy > 0.25 && Date.now() < until) busy = await busyCores(cores);
+  log(`  ${busy} cores busy: starting`);
+}
+
+async function main(): Promise<number> {
+  const settings = settingsFromEnv();
+  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+  const scenarios = SCENARIOS.filter((s) => !only || s.baseline || only.has(s.id));
+  const startedAt = new Date();
+  const machineAtStart = machine();
+  log(`keyward bench: ${machineAtStart.cpus} CPUs (${machineAtStart.cpuModel}), node ${machineAtStart.node}`);
+  log(`  ${settings.duration} s per scenario after ${settings.warmup} s of warm-up, ${settings.connections} connections, ${settings.keys} keys` + (settings.skipMillion ? ', million-key scenario skipped' : ''));
+
+  const busyBeforeRun = await busyCores(machineAtStart.cpus);
+  const quietWait = numberFromEnv('BENCH_WAIT_QUIET', 0, 0, 3600);
+  if (busyBeforeRun !== undefined) {
+    log(`  before the run ${busyBeforeRun} of ${machineAtStart.cpus} cores were busy` + (busyBeforeRun > 0.2 ? ' — other work on this machine will skew the figures' : ''));
+  }
+
+  cleanup.installSignalHandlers();
+  const fixtures = new Fixtures(settings, log);
+  const outcomes: ScenarioOutcome[] = [];
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      const skip = scenario.skip?.(settings);
+      if (skip) {
+        outcomes.push({ scenario, skipped: skip });
+        log(`- ${scenario.id}: skipped (${skip})`);
+        continue;
+      }
+      try {
+        const load = await scenario.prepare(fixtures, settings);
+        await waitQuiet(machineAtStart.cpus, quietWait);
+        log(`- ${scenario.id}: ${settings.warmup} s warm-up + ${settings.duration} s on ${load.url}`);
+        const measurement = await measure(load, settings);
+        const info = { ...(load.info ?? {}), ...(load.after?.(measurement) ?? {}) };
+        outcomes.push({ scenario, measurement, info });
+        log(`  ${measurement.reqPerSec.toFixed(0)} req/s, p50 ${measurement.latencyMs.p50} ms, p99 ${measurement.latencyMs.p99} ms, server ${measurement.serverCores ?? '?'} cores, autocannon ${measurement.loadGeneratorCpuSeconds} CPU s, other processes ${measurement.otherCores ?? '?'} cores`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        outcomes.push({ scenario, failed: message.split('\n')[0] ?? message });
+        log(`  FAILED: ${message}`);
+      }
+      // Stop the servers that no later scenario needs, so idle processes do not share the CPUs.
+      const later = new Set(scenarios.slice(index + 1).filter((s) => !s.skip?.(settings)).flatMap((s) => s.fixtures));
+      await fixtures.release(later);
+    }
+  } finally {
+    await cleanup.all();
+  }
+
+  const targets = evaluateTargets(outcomes);
+  const file = writeResults(RESULTS_DIR, { startedAt, finishedAt: new Date(), settings, machineAtStart: { ...machineAtStart, busyCoresBeforeRun: busyBeforeRun ?? null } }, outcomes, targets);
+  console.log('');
+  console.log(`keyward bench — ${machineAtStart.cpus} CPUs, node ${machineAtStart.node}, ${settings.duration} s/scenario, ${settings.connections} connections`);
+  console.log('ratio req/s and ratio p99: against the baseline of the same request shape (column "vs": GET or POST);');
+  console.log('req/s vs GET and p99 vs GET: against the GET baseline. Latencies with microsecond resolution, 2xx only.');
+  console.log('');
+  console.log(table(outcomes, targets));
+  const extra = notes(outcomes);
+  if (extra.length > 0) console.log(['', ...extra].join('\n'));
+  console.log('');
+  console.log('Targets:');
+  for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.scenario}: ${t.target} — ${t.value === null ? 'no value' : t.value.toFixed(3)}`);
+  console.log('');
+  console.log(`Results: ${file}`);
+  return outcomes.some((o) => o.failed) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    console.error(error);
+    await cleanup.all();
+    process.exit(1);
+  },
+);
