@@ -17,6 +17,8 @@ import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { dataPlaneRoutes } from './routes/data-plane.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { accessControlRoutes } from './routes/access-control.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 
 export interface AppOptions {
   services: Services;
@@ -71,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     present: createPresenters(options.publicUrl, options.services.deps.organizationId),
     authenticate: managementAuthentication(options.services.authenticate),
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, oauthRoutes, auditRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

@@ -22,6 +22,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
   });
 
   return {
+    baseUrl,
     list<T, U>(apiVersion: string, kind: string, path: string, page: PageResult<T>, present: (item: T) => U, query: Record<string, string | undefined> = {}) {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'page_token') params.set(k, v);

@@ -8,7 +8,9 @@ import { clustersRepo } from '../store/repositories/clusters.js';
 import { usersRepo } from '../store/repositories/users.js';
 import { serviceAccountsRepo } from '../store/repositories/service-accounts.js';
 import type { Executor } from '../store/repositories/executor.js';
-import { canManageKeysOf, requireKeyCreationFor } from './access.js';
+import { keyAccess, type KeyTarget } from './access.js';
+import { clusterCrn } from './clusters.js';
+import { organizationCrn } from '../domain/crn.js';
 import { applyChange, type ChangeTools } from './change.js';
 import { nowIso, type Actor, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
@@ -113,12 +115,26 @@ export function createApiKeyService(deps: ServiceDeps) {
     return v as ApiKeyView;
   }
 
-  async function findManageable(actor: Actor, id: string): Promise<ApiKeyRow> {
+  const access = keyAccess(deps);
+
+  async function targetOf(db: Executor, row: Pick<ApiKeyRow, 'owner_kind' | 'owner_id' | 'resource_kind' | 'resource_id'>): Promise<KeyTarget> {
+    const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(db, row.resource_id);
+    return { owner: { kind: row.owner_kind, id: row.owner_id }, resourceCrn: cluster ? clusterCrn(deps.organizationId, cluster) : undefined };
+  }
+
+  /**
+   * The key, if the caller may act on it at this level. A key the caller may not even read is
+   * reported as missing, so ids cannot be probed; one it may read but not manage is a 403.
+   */
+  async function findAccessible(ctx: CallContext, id: string, level: 'read' | 'manage'): Promise<ApiKeyRow> {
     const row = await apiKeysRepo.find(deps.db, id);
-    // A key the caller may not manage is reported as missing, so ids cannot be probed.
-    if (!row || !canManageKeysOf(actor, { kind: row.owner_kind, id: row.owner_id })) throw errors.notFound('API key', id);
+    if (!row) throw errors.notFound('API key', id);
+    const target = await targetOf(deps.db, row);
+    if (!(await access.can(ctx, target, 'read'))) throw errors.notFound('API key', id);
+    if (level === 'manage' && !(await access.can(ctx, target, 'manage'))) throw errors.forbidden(`Forbidden: you may read but not manage API key "${id}"`);
     return row;
   }
+  const findManageable = (ctx: CallContext, id: string) => findAccessible(ctx, id, 'manage');
 
   function expiryFrom(input: CreateKeyInput, now: Date): string | null {
     if (input.expiresIn !== undefined && input.expiresAt !== undefined && input.expiresIn !== null && input.expiresAt !== null) {
@@ -202,14 +218,16 @@ export function createApiKeyService(deps: ServiceDeps) {
   }
 
   return {
+    findAccessible,
     toViews,
     insertKey,
     keySubject,
     resolveResource,
     async create(ctx: CallContext, input: CreateKeyInput): Promise<CreatedApiKey> {
       const owner = await resolveOwner(ctx.actor, input.serviceAccount);
-      requireKeyCreationFor(ctx.actor, owner);
       const resource = await resolveResource(deps.db, input.resource);
+      const resourceCluster = resource.kind === 'cloud' ? undefined : await clustersRepo.find(deps.db, resource.id);
+      await access.requireCreate(ctx, { owner, resourceCrn: resourceCluster ? clusterCrn(deps.organizationId, resourceCluster) : undefined });
       const description = input.description === undefined ? '' : requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
       const displayName = input.displayName === undefined ? '' : requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
       const expiresAt = expiryFrom(input, deps.clock());
@@ -220,7 +238,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       });
     },
     async get(ctx: CallContext, id: string): Promise<ApiKeyView> {
-      return view(deps.db, await findManageable(ctx.actor, id));
+      return view(deps.db, await findAccessible(ctx, id, 'read'));
     },
     async list(
       ctx: CallContext,
@@ -231,26 +249,27 @@ export function createApiKeyService(deps: ServiceDeps) {
       if (filter.status !== undefined && !['active', 'disabled', 'expired'].includes(filter.status)) {
         throw errors.invalidFilter(`status must be one of active, disabled, expired (got "${filter.status}")`);
       }
-      let ownerId = filter.owner;
-      if (!ctx.actor.isOrganizationAdmin) {
-        if (ownerId !== undefined && ownerId !== ctx.actor.id) throw errors.forbidden(`You are not allowed to list the API keys of ${ownerId}`);
-        ownerId = ctx.actor.id;
-      }
+      const ownerId = filter.owner;
       let resourceIds: string[] | undefined;
       if (filter.environment !== undefined) {
         const { rows } = await clustersRepo.list(deps.db, 'kafka', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
         const sr = await clustersRepo.list(deps.db, 'schema-registry', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
         resourceIds = [...rows, ...sr.rows].map((c) => c.id);
       }
-      const { rows, total } = await apiKeysRepo.list(
-        deps.db,
-        { ownerId, resourceId: filter.resource, resourceIds, status: filter.status as 'active' | undefined, now: nowIso(deps.clock) },
-        p,
-      );
-      return pageResult(await toViews(deps.db, rows), total, p);
+      const repoFilter = { ownerId, resourceId: filter.resource, resourceIds, status: filter.status as 'active' | undefined, now: nowIso(deps.clock) };
+      // Whoever may read every key (OrganizationAdmin, AccountAdmin) pages in the database; anyone
+      // else sees the keys they may read, filtered here.
+      if (await deps.authz.can(ctx, 'api-key:read', organizationCrn(deps.organizationId))) {
+        const { rows, total } = await apiKeysRepo.list(deps.db, repoFilter, p);
+        return pageResult(await toViews(deps.db, rows), total, p);
+      }
+      const { rows } = await apiKeysRepo.list(deps.db, repoFilter, { limit: 1_000_000, offset: 0 });
+      const visible: ApiKeyRow[] = [];
+      for (const row of rows) if (await access.can(ctx, await targetOf(deps.db, row), 'read')) visible.push(row);
+      return pageResult(await toViews(deps.db, visible.slice(p.offset, p.offset + p.limit)), visible.length, p);
     },
     async update(ctx: CallContext, id: string, input: { description?: unknown; displayName?: unknown }): Promise<ApiKeyView> {
-      const row = await findManageable(ctx.actor, id);
+      const row = await findManageable(ctx, id);
       const patch: { description?: string; display_name?: string } = {};
       if (input.description !== undefined) patch.description = requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
       if (input.displayName !== undefined) patch.display_name = requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
@@ -259,10 +278,10 @@ export function createApiKeyService(deps: ServiceDeps) {
         await apiKeysRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
         audit({ method: 'iam.UpdateAPIKey', subject: await rowSubject(trx, row), apiKey: ctx.actor.apiKeyId, details: { id, ...patch } });
       });
-      return view(deps.db, await findManageable(ctx.actor, id));
+      return view(deps.db, await findAccessible(ctx, id, 'read'));
     },
     async delete(ctx: CallContext, id: string): Promise<void> {
-      const row = await findManageable(ctx.actor, id);
+      const row = await findManageable(ctx, id);
       await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         await apiKeysRepo.delete(trx, id);
         if (row.replaces) await apiKeysRepo.update(trx, row.replaces, { replaced_by: null });
@@ -272,7 +291,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       });
     },
     async setStatus(ctx: CallContext, id: string, status: 'ACTIVE' | 'DISABLED'): Promise<ApiKeyView> {
-      const row = await findManageable(ctx.actor, id);
+      const row = await findManageable(ctx, id);
       if (row.status !== status) {
         await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
           await apiKeysRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
@@ -280,7 +299,7 @@ export function createApiKeyService(deps: ServiceDeps) {
           changed({ kind: 'api-key', id });
         });
       }
-      return view(deps.db, await findManageable(ctx.actor, id));
+      return view(deps.db, await findAccessible(ctx, id, 'read'));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from '../store/database.js';
 import type { DialectName } from '../store/connect.js';
 import type { ChangeBus } from './changes.js';
 import type { AuditLog } from './audit/audit-log.js';
+import type { Authz } from './authz/authz-service.js';
 
 export type Clock = () => Date;
 
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   audit: AuditLog;
   changes: ChangeBus;
   organizationId: string;
+  /** The one authorizer: every management operation asks it, with the target's CRN. */
+  authz: Authz;
 }
 
 export function principalOf(kind: Actor['kind'], id: string): string {

@@ -1,9 +1,8 @@
 import { errors } from '../domain/errors.js';
-import { buildCrn } from '../domain/crn.js';
+import { buildCrn, organizationCrn } from '../domain/crn.js';
 import { environmentsRepo, type EnvironmentRow } from '../store/repositories/environments.js';
 import { clustersRepo } from '../store/repositories/clusters.js';
 import { settingsRepo } from '../store/repositories/settings.js';
-import { requireOrganizationAdmin } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
@@ -19,9 +18,15 @@ export type Environment = EnvironmentRow;
 export function createEnvironmentService(deps: ServiceDeps) {
   const crn = (id: string) => buildCrn({ organization: deps.organizationId, environment: id });
 
-  async function get(id: string): Promise<Environment> {
+  async function find(id: string): Promise<Environment> {
     const row = await environmentsRepo.find(deps.db, id);
     if (!row) throw errors.notFound('Environment', id);
+    return row;
+  }
+
+  async function get(ctx: CallContext, id: string): Promise<Environment> {
+    const row = await find(id);
+    await deps.authz.require(ctx, 'environment:read', crn(id));
     return row;
   }
 
@@ -33,13 +38,16 @@ export function createEnvironmentService(deps: ServiceDeps) {
       if (!id) throw errors.invalid('No default environment is configured; pass an environment id');
       return id;
     },
-    async list(page: PageRequest): Promise<PageResult<Environment>> {
+    /** The environments the caller may read. */
+    async list(ctx: CallContext, page: PageRequest): Promise<PageResult<Environment>> {
       const p = decodePage(page);
-      const { rows, total } = await environmentsRepo.list(deps.db, p);
-      return pageResult(rows, total, p);
+      const { rows } = await environmentsRepo.list(deps.db, { limit: 100_000, offset: 0 });
+      const visible: Environment[] = [];
+      for (const row of rows) if (await deps.authz.can(ctx, 'environment:read', crn(row.id))) visible.push(row);
+      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
     },
     async create(ctx: CallContext, input: { name: unknown; stage?: unknown }): Promise<Environment> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'environment:manage', organizationCrn(deps.organizationId));
       const name = requireText(input.name, 'display_name', 64);
       const stage = input.stage === undefined ? 'development' : requireOneOf(input.stage, 'stage', STAGES);
       const now = nowIso(deps.clock);
@@ -52,8 +60,8 @@ export function createEnvironmentService(deps: ServiceDeps) {
       });
     },
     async update(ctx: CallContext, id: string, input: { name?: unknown; stage?: unknown }): Promise<Environment> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      await deps.authz.require(ctx, 'environment:manage', crn(id));
       const patch: { name?: string; stage?: string } = {};
       if (input.name !== undefined) patch.name = requireText(input.name, 'display_name', 64);
       if (input.stage !== undefined) patch.stage = requireOneOf(input.stage, 'stage', STAGES);
@@ -63,11 +71,11 @@ export function createEnvironmentService(deps: ServiceDeps) {
         audit({ method: 'org.UpdateEnvironment', subject: crn(id), details: { id, ...patch } });
         changed({ kind: 'policy' });
       });
-      return get(id);
+      return find(id);
     },
     async delete(ctx: CallContext, id: string): Promise<void> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      await deps.authz.require(ctx, 'environment:manage', crn(id));
       await applyChange(deps, ctx, async ({ trx, audit }) => {
         const clusters = await clustersRepo.countInEnvironment(trx, id);
         if (clusters > 0) {

@@ -12,6 +12,14 @@ import { createVerifier, type DataPlaneAuditMode, type DataPlaneAuthorizer } fro
 import { SigningKeyStore } from './oauth/signing-keys.js';
 import { createTokenService } from './oauth/token-service.js';
 import { createSigningKeyRotation } from './oauth/signing-key-rotation.js';
+import { createKeyRotationService } from './key-rotation.js';
+import { createAuthz } from './authz/authz-service.js';
+import { createRoleBindingService } from './role-bindings.js';
+import { createAclService } from './acls.js';
+import { createDataPlaneAuthorizer } from './authz/data-plane-authorizer.js';
+import { createPolicyService } from './policy.js';
+import { createAdvisorService } from './advisor.js';
+import { createLeakService } from './leaks.js';
 
 export interface DataPlaneOptions {
   cacheCapacity?: number;
@@ -33,7 +41,9 @@ export interface OAuthOptions {
 }
 
 /** Builds every service from the same narrow dependencies. */
-export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = {}, oauth: OAuthOptions = { issuer: 'http://127.0.0.1:8090' }) {
+export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: DataPlaneOptions = {}, oauth: OAuthOptions = { issuer: 'http://127.0.0.1:8090' }) {
+  const authz = createAuthz({ db: base.db, changes: base.changes, trusted: dataPlane.cacheTrusted });
+  const deps: ServiceDeps = { ...base, authz };
   const apiKeys = createApiKeyService(deps);
   const keyCache = new KeyCache(dataPlane.cacheCapacity);
   const unfollow = keyCache.follow(deps.changes);
@@ -41,7 +51,7 @@ export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = 
   const guard = new BruteForceGuard(dataPlane.bruteForce);
   const verify = createVerifier({
     db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed, audit: deps.audit,
-    authorizer: dataPlane.authorizer, cacheTrusted: dataPlane.cacheTrusted, auditMode: dataPlane.audit,
+    authorizer: dataPlane.authorizer ?? createDataPlaneAuthorizer(authz, deps.organizationId), cacheTrusted: dataPlane.cacheTrusted, auditMode: dataPlane.audit,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
@@ -63,9 +73,17 @@ export function createServices(deps: ServiceDeps, dataPlane: DataPlaneOptions = 
     users: createUserService(deps, apiKeys),
     serviceAccounts: createServiceAccountService(deps),
     apiKeys,
+    authz,
+    roleBindings: createRoleBindingService(deps),
+    acls: createAclService(deps),
+    keyRotation: createKeyRotationService(deps, apiKeys),
+    policy: createPolicyService(deps),
+    advisor: createAdvisorService(deps),
+    leaks: createLeakService(deps, apiKeys),
     /** Writes what is buffered (last use) and stops following changes. */
     async close() {
       unfollow();
+      authz.close();
       signingKeys.close();
       await lastUsed.close();
     },

@@ -1,8 +1,8 @@
 import { errors } from '../domain/errors.js';
-import { buildCrn } from '../domain/crn.js';
+import { buildCrn, organizationCrn } from '../domain/crn.js';
 import { serviceAccountsRepo, type ServiceAccountRow } from '../store/repositories/service-accounts.js';
 import { isUniqueViolation } from '../store/connect.js';
-import { requireOrganizationAdmin } from './access.js';
+import { serviceAccountCrn } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
@@ -16,15 +16,17 @@ export const DUPLICATE_SERVICE_ACCOUNT = 'Service name is already in use';
 export function createServiceAccountService(deps: ServiceDeps) {
   const subject = (id: string) => buildCrn({ organization: deps.organizationId, leaf: { type: 'service-account', name: id } });
 
-  async function get(id: string): Promise<ServiceAccount> {
+  async function find(id: string): Promise<ServiceAccount> {
     const row = await serviceAccountsRepo.find(deps.db, id);
     if (!row) throw errors.notFound('Service account', id);
     return row;
   }
 
+  const crn = (id: string) => serviceAccountCrn(deps.organizationId, id);
+
   async function setStatus(ctx: CallContext, id: string, status: 'ACTIVE' | 'DISABLED'): Promise<ServiceAccount> {
-    requireOrganizationAdmin(ctx.actor);
-    const sa = await get(id);
+    const sa = await find(id);
+    await deps.authz.require(ctx, 'service-account:manage', crn(id));
     if (sa.status !== status) {
       await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         await serviceAccountsRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
@@ -32,18 +34,25 @@ export function createServiceAccountService(deps: ServiceDeps) {
         changed({ kind: 'owner', id });
       });
     }
-    return get(id);
+    return find(id);
   }
 
   return {
-    get,
-    async list(filter: { displayName?: string }, page: PageRequest): Promise<PageResult<ServiceAccount>> {
+    async get(ctx: CallContext, id: string): Promise<ServiceAccount> {
+      const row = await find(id);
+      await deps.authz.require(ctx, 'service-account:read', crn(id));
+      return row;
+    },
+    /** The service accounts the caller may read. */
+    async list(ctx: CallContext, filter: { displayName?: string }, page: PageRequest): Promise<PageResult<ServiceAccount>> {
       const p = decodePage(page);
-      const { rows, total } = await serviceAccountsRepo.list(deps.db, { name: filter.displayName }, p);
-      return pageResult(rows, total, p);
+      const { rows } = await serviceAccountsRepo.list(deps.db, { name: filter.displayName }, { limit: 100_000, offset: 0 });
+      const visible: ServiceAccount[] = [];
+      for (const row of rows) if (await deps.authz.can(ctx, 'service-account:read', crn(row.id))) visible.push(row);
+      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
     },
     async create(ctx: CallContext, input: { name: unknown; description: unknown }): Promise<ServiceAccount> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'service-account:manage', organizationCrn(deps.organizationId));
       const name = requireText(input.name, 'display_name', 64);
       const description = input.description === undefined ? '' : requireText(input.description, 'description', 128, { allowEmpty: true });
       if (await serviceAccountsRepo.findByName(deps.db, name)) throw errors.conflict(DUPLICATE_SERVICE_ACCOUNT);
@@ -62,20 +71,20 @@ export function createServiceAccountService(deps: ServiceDeps) {
       });
     },
     async update(ctx: CallContext, id: string, input: { description?: unknown }): Promise<ServiceAccount> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      await deps.authz.require(ctx, 'service-account:manage', crn(id));
       if (input.description === undefined) throw errors.invalid('Nothing to update: give a description');
       const description = requireText(input.description, 'description', 128, { allowEmpty: true });
       await applyChange(deps, ctx, async ({ trx, audit }) => {
         await serviceAccountsRepo.update(trx, id, { description, updated_at: nowIso(deps.clock) });
         audit({ method: 'iam.UpdateServiceAccount', subject: subject(id), details: { id, description } });
       });
-      return get(id);
+      return find(id);
     },
     /** Deletes the account with all its API keys, role bindings and ACLs, in one transaction. */
     async delete(ctx: CallContext, id: string): Promise<DeletedCounts> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      await deps.authz.require(ctx, 'service-account:manage', crn(id));
       return applyChange(deps, ctx, async (tools) => {
         const counts = await deleteOwnedBy(tools, id);
         await serviceAccountsRepo.delete(tools.trx, id);

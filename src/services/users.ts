@@ -2,7 +2,7 @@ import { errors } from '../domain/errors.js';
 import { organizationCrn } from '../domain/crn.js';
 import { usersRepo, type UserRow } from '../store/repositories/users.js';
 import { isUniqueViolation } from '../store/connect.js';
-import { requireOrganizationAdmin } from './access.js';
+import { userCrn } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
@@ -17,22 +17,32 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
   const subject = (id: string) => `${organizationCrn(deps.organizationId)}/user=${id}`;
 
-  async function get(id: string): Promise<User> {
+  async function find(id: string): Promise<User> {
     const row = await usersRepo.find(deps.db, id);
     if (!row) throw errors.notFound('User', id);
     return row;
   }
 
+  /** Everyone may read themselves; others need `user:read`. */
+  const canRead = async (ctx: CallContext, id: string) => (ctx.actor.kind === 'user' && ctx.actor.id === id) || deps.authz.can(ctx, 'user:read', userCrn(deps.organizationId, id));
+
   return {
-    get,
-    async list(page: PageRequest): Promise<PageResult<User>> {
+    async get(ctx: CallContext, id: string): Promise<User> {
+      const row = await find(id);
+      if (!(await canRead(ctx, id))) await deps.authz.require(ctx, 'user:read', userCrn(deps.organizationId, id));
+      return row;
+    },
+    /** The users the caller may read. */
+    async list(ctx: CallContext, page: PageRequest): Promise<PageResult<User>> {
       const p = decodePage(page);
-      const { rows, total } = await usersRepo.list(deps.db, p);
-      return pageResult(rows, total, p);
+      const { rows } = await usersRepo.list(deps.db, { limit: 100_000, offset: 0 });
+      const visible: User[] = [];
+      for (const row of rows) if (await canRead(ctx, row.id)) visible.push(row);
+      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
     },
     /** Creates the user and its first `cloud` key; the secret is in this answer only. */
     async create(ctx: CallContext, input: { email: unknown; fullName: unknown }): Promise<{ user: User; key: string; secret: string }> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'user:manage', organizationCrn(deps.organizationId));
       const email = requireText(input.email, 'email', 254).toLowerCase();
       if (!EMAIL.test(email)) throw errors.invalid(`"${email}" is not an email address`);
       const fullName = requireText(input.fullName, 'full_name', 128);
@@ -60,20 +70,21 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
       });
     },
     async update(ctx: CallContext, id: string, input: { fullName?: unknown }): Promise<User> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      // anyone may correct their own name; others need user:manage
+      if (!(ctx.actor.kind === 'user' && ctx.actor.id === id)) await deps.authz.require(ctx, 'user:manage', userCrn(deps.organizationId, id));
       if (input.fullName === undefined) throw errors.invalid('Nothing to update: give a full_name');
       const fullName = requireText(input.fullName, 'full_name', 128);
       await applyChange(deps, ctx, async ({ trx, audit }) => {
         await usersRepo.update(trx, id, { full_name: fullName, updated_at: nowIso(deps.clock) });
         audit({ method: 'iam.UpdateUser', subject: subject(id), details: { id, full_name: fullName } });
       });
-      return get(id);
+      return find(id);
     },
     /** Deletes the user with all its API keys, role bindings and ACLs, in one transaction. */
     async delete(ctx: CallContext, id: string): Promise<DeletedCounts> {
-      requireOrganizationAdmin(ctx.actor);
-      await get(id);
+      await find(id);
+      await deps.authz.require(ctx, 'user:manage', userCrn(deps.organizationId, id));
       if (ctx.actor.kind === 'user' && ctx.actor.id === id) throw errors.invalid('You cannot delete your own user');
       return applyChange(deps, ctx, async (tools) => {
         const counts = await deleteOwnedBy(tools, id);

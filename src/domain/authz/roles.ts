@@ -28,6 +28,8 @@ export const MANAGEMENT_PERMISSIONS = [
   'metrics:read',
   'policy:read',
   'policy:manage',
+  /** Rotating the OAuth token signing key. */
+  'signing-key:manage',
 ] as const;
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 

@@ -118,7 +118,7 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
     },
   }, async (request, reply) => {
     const q = request.query;
-    const events = query.export(ctx(request), { apiKey: q.api_key, principal: q.principal, type: q.type, result: q.result, since: q.since, until: q.until });
+    const events = await query.export(ctx(request), { apiKey: q.api_key, principal: q.principal, type: q.type, result: q.result, since: q.since, until: q.until });
     return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(Readable.from(jsonLines(events)));
   });
 

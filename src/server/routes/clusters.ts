@@ -39,8 +39,7 @@ export async function clusterRoutes(fastify: FastifyInstance, deps: RouteDeps): 
 
   const kt = ['Kafka clusters'];
   app.get('/cmk/v2/clusters', { ...common, schema: { tags: kt, security, querystring: ClusterListQuery, response: { 200: listOf(KafkaCluster), '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    const page = await kafkaClusters.list({ environment: request.query.environment }, pageQuery(request.query));
+    const page = await kafkaClusters.list(ctx(request), { environment: request.query.environment }, pageQuery(request.query));
     return deps.present.list('cmk/v2', 'Cluster', '/cmk/v2/clusters', page, deps.present.kafkaCluster, request.query);
   });
   app.post('/cmk/v2/clusters', { ...common, schema: { tags: kt, security, body: KafkaBody, response: { 201: KafkaCluster, '4xx': ErrorBody } } }, async (request, reply) => {
@@ -52,8 +51,7 @@ export async function clusterRoutes(fastify: FastifyInstance, deps: RouteDeps): 
     return reply.code(201).send(deps.present.kafkaCluster(cluster));
   });
   app.get('/cmk/v2/clusters/:id', { ...common, schema: { tags: kt, security, params: IdParams, response: { 200: KafkaCluster, '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    return deps.present.kafkaCluster(await kafkaClusters.get(request.params.id));
+    return deps.present.kafkaCluster(await kafkaClusters.get(ctx(request), request.params.id));
   });
   app.patch('/cmk/v2/clusters/:id', { ...common, schema: { tags: kt, security, params: IdParams, body: Patch, response: { 200: KafkaCluster, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.kafkaCluster(await kafkaClusters.update(ctx(request), request.params.id, { name: request.body.spec.display_name }));
@@ -66,8 +64,7 @@ export async function clusterRoutes(fastify: FastifyInstance, deps: RouteDeps): 
 
   const st = ['Schema Registry clusters'];
   app.get('/srcm/v2/clusters', { ...common, schema: { tags: st, security, querystring: ClusterListQuery, response: { 200: listOf(SchemaRegistryCluster), '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    const page = await schemaRegistries.list({ environment: request.query.environment }, pageQuery(request.query));
+    const page = await schemaRegistries.list(ctx(request), { environment: request.query.environment }, pageQuery(request.query));
     return deps.present.list('srcm/v2', 'Cluster', '/srcm/v2/clusters', page, deps.present.schemaRegistry, request.query);
   });
   app.post('/srcm/v2/clusters', { ...common, schema: { tags: st, security, body: SrBody, response: { 201: SchemaRegistryCluster, '4xx': ErrorBody } } }, async (request, reply) => {
@@ -76,8 +73,7 @@ export async function clusterRoutes(fastify: FastifyInstance, deps: RouteDeps): 
     return reply.code(201).send(deps.present.schemaRegistry(cluster));
   });
   app.get('/srcm/v2/clusters/:id', { ...common, schema: { tags: st, security, params: IdParams, response: { 200: SchemaRegistryCluster, '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    return deps.present.schemaRegistry(await schemaRegistries.get(request.params.id));
+    return deps.present.schemaRegistry(await schemaRegistries.get(ctx(request), request.params.id));
   });
   app.delete('/srcm/v2/clusters/:id', { ...common, schema: { tags: st, security, params: IdParams, response: { 204: Type.Null(), '4xx': ErrorBody } } }, async (request, reply) => {
     const deleted = await schemaRegistries.delete(ctx(request), request.params.id);

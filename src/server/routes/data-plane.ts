@@ -3,7 +3,9 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
 import { ErrorBody, Nullable } from '../schemas.js';
 import { sendError } from '../errors.js';
+import { KeywardError } from '../../domain/errors.js';
 import type { Verify, VerifyResult } from '../../services/verify/verifier.js';
+import { parseAction } from '../../services/authz/data-plane-authorizer.js';
 
 const ActionBody = Type.Object(
   { operation: Type.String({ minLength: 1, maxLength: 32 }), resource_type: Type.String({ minLength: 1, maxLength: 32 }), resource_name: Type.String({ maxLength: 255 }) },
@@ -72,6 +74,7 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
   // In this scope a body that does not fit the schema is a malformed request: 400.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) return sendError(request, reply, 'bad_request', `Malformed request: ${error.validation[0]?.instancePath || 'body'} ${error.validation[0]?.message ?? ''}`.trim());
+    if (error instanceof KeywardError && error.code === 'bad_request') return sendError(request, reply, 'bad_request', error.message);
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendError(request, reply, 'bad_request', 'The request body is not valid JSON');
     throw error;
   });
@@ -81,7 +84,8 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
     { schema: { tags, body: VerifyBody, response: { 200: VerifyResponse, 429: VerifyResponse, '4xx': ErrorBody } } },
     async (request, reply) => {
       const b = request.body;
-      const result = await verify({ key: b.key, secret: b.secret, resource: b.resource, action: b.action, method: 'keyward.Verify', mechanism: 'VERIFY_API', request: requestMetadata(request) });
+      const action = b.action ? parseAction(b.action) : undefined;
+      const result = await verify({ key: b.key, secret: b.secret, resource: b.resource, action, method: 'keyward.Verify', mechanism: 'VERIFY_API', request: requestMetadata(request) });
       if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', '60');
       return verifyBody(result);
     },
@@ -92,7 +96,7 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
     const credentials = basicCredentials(request.headers.authorization);
     const challenge = () => reply.code(401).header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store').send();
     if (!credentials) return challenge();
-    const action = q.operation || q.resource_type || q.resource_name ? { operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' } : undefined;
+    const action = q.operation || q.resource_type || q.resource_name ? parseAction({ operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' }) : undefined;
     const result = await verify({ key: credentials.key, secret: credentials.secret, resource: q.resource || undefined, action, method: 'keyward.AuthBasic', mechanism: 'HTTP_BASIC', request: requestMetadata(request) });
     if (result.valid) {
       return reply.code(204).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();

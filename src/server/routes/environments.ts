@@ -14,8 +14,7 @@ export async function environmentRoutes(fastify: FastifyInstance, deps: RouteDep
   const tags = ['Environments'];
 
   app.get('/org/v2/environments', { ...common, schema: { tags, security, querystring: ListQuery, response: { 200: listOf(Environment), '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    const page = await environments.list(pageQuery(request.query));
+    const page = await environments.list(ctx(request), pageQuery(request.query));
     return deps.present.list('org/v2', 'Environment', '/org/v2/environments', page, deps.present.environment, request.query);
   });
   app.post('/org/v2/environments', { ...common, schema: { tags, security, body: Body, response: { 201: Environment, '4xx': ErrorBody } } }, async (request, reply) => {
@@ -23,8 +22,7 @@ export async function environmentRoutes(fastify: FastifyInstance, deps: RouteDep
     return reply.code(201).send(deps.present.environment(env));
   });
   app.get('/org/v2/environments/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: Environment, '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    return deps.present.environment(await environments.get(request.params.id));
+    return deps.present.environment(await environments.get(ctx(request), request.params.id));
   });
   app.patch('/org/v2/environments/:id', { ...common, schema: { tags, security, params: IdParams, body: Patch, response: { 200: Environment, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.environment(await environments.update(ctx(request), request.params.id, { name: request.body.display_name, stage: request.body.stage }));

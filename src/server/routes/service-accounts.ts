@@ -16,8 +16,7 @@ export async function serviceAccountRoutes(fastify: FastifyInstance, deps: Route
   const tags = ['Service accounts'];
 
   app.get('/iam/v2/service-accounts', { ...common, schema: { tags, security, querystring: Query, response: { 200: listOf(ServiceAccount), '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    const page = await serviceAccounts.list({ displayName: request.query.display_name }, pageQuery(request.query));
+    const page = await serviceAccounts.list(ctx(request), { displayName: request.query.display_name }, pageQuery(request.query));
     return deps.present.list('iam/v2', 'ServiceAccount', '/iam/v2/service-accounts', page, deps.present.serviceAccount, request.query);
   });
   app.post('/iam/v2/service-accounts', { ...common, schema: { tags, security, body: Body, response: { 201: ServiceAccount, '4xx': ErrorBody } } }, async (request, reply) => {
@@ -25,8 +24,7 @@ export async function serviceAccountRoutes(fastify: FastifyInstance, deps: Route
     return reply.code(201).send(deps.present.serviceAccount(sa));
   });
   app.get('/iam/v2/service-accounts/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    return deps.present.serviceAccount(await serviceAccounts.get(request.params.id));
+    return deps.present.serviceAccount(await serviceAccounts.get(ctx(request), request.params.id));
   });
   app.patch('/iam/v2/service-accounts/:id', { ...common, schema: { tags, security, params: IdParams, body: Patch, response: { 200: ServiceAccount, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.serviceAccount(await serviceAccounts.update(ctx(request), request.params.id, { description: request.body.description }));

@@ -15,8 +15,7 @@ export async function userRoutes(fastify: FastifyInstance, deps: RouteDeps): Pro
   const tags = ['Users'];
 
   app.get('/iam/v2/users', { ...common, schema: { tags, security, querystring: ListQuery, response: { 200: listOf(User), '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    const page = await users.list(pageQuery(request.query));
+    const page = await users.list(ctx(request), pageQuery(request.query));
     return deps.present.list('iam/v2', 'User', '/iam/v2/users', page, deps.present.user, request.query);
   });
   app.post('/iam/v2/users', { ...common, schema: { tags, security, body: Body, response: { 201: CreatedUser, '4xx': ErrorBody } } }, async (request, reply) => {
@@ -24,8 +23,7 @@ export async function userRoutes(fastify: FastifyInstance, deps: RouteDeps): Pro
     return reply.code(201).send({ ...deps.present.user(created.user), api_key: { key: created.key, secret: created.secret } });
   });
   app.get('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: User, '4xx': ErrorBody } } }, async (request) => {
-    ctx(request);
-    return deps.present.user(await users.get(request.params.id));
+    return deps.present.user(await users.get(ctx(request), request.params.id));
   });
   app.patch('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, body: Patch, response: { 200: User, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.user(await users.update(ctx(request), request.params.id, { fullName: request.body.full_name }));

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../domain/durations.js';
 import { errors } from '../../domain/errors.js';
 import { auditEventsRepo, cursorOf, type AuditCursor, type AuditEventFilter } from '../../store/repositories/audit-events.js';
-import { requireOrganizationAdmin } from '../access.js';
+import { organizationCrn } from '../../domain/crn.js';
 import type { CallContext, ServiceDeps } from '../context.js';
 import type { AuditType, CloudEvent } from './cloud-event.js';
 import { storedCloudEvent } from './stored-event.js';
@@ -126,10 +126,11 @@ function validLimit(limit: number | undefined): number {
 }
 
 /** Reading the audit log: newest-first pages for people, an oldest-first stream for export. */
-export function createAuditQueryService(deps: Pick<ServiceDeps, 'db' | 'clock'>) {
+export function createAuditQueryService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId'>) {
+  const mayRead = (ctx: CallContext) => deps.authz.require(ctx, 'audit:read', organizationCrn(deps.organizationId));
   return {
     async list(ctx: CallContext, input: AuditListInput): Promise<AuditEventPage> {
-      requireOrganizationAdmin(ctx.actor);
+      await mayRead(ctx);
       const limit = validLimit(input.limit);
       const filter = resolveAuditFilter(input, deps.clock());
       const after = input.pageToken ? decodePageToken(input.pageToken) : undefined;
@@ -145,8 +146,8 @@ export function createAuditQueryService(deps: Pick<ServiceDeps, 'db' | 'clock'>)
      * Every matching event, oldest first (time, then chain and seq). The filters are checked
      * before the first event is read, so a bad filter fails before anything is streamed.
      */
-    export(ctx: CallContext, input: AuditFilterInput): AsyncIterable<CloudEvent> {
-      requireOrganizationAdmin(ctx.actor);
+    async export(ctx: CallContext, input: AuditFilterInput): Promise<AsyncIterable<CloudEvent>> {
+      await mayRead(ctx);
       const filter = repositoryFilter(resolveAuditFilter(input, deps.clock()));
       const db = deps.db;
       return (async function* events() {

@@ -1,6 +1,6 @@
 import { auditEventsRepo, type AuditEventRow, type ChainFloor } from '../../store/repositories/audit-events.js';
 import type { Executor } from '../../store/repositories/executor.js';
-import { requireOrganizationAdmin } from '../access.js';
+import { organizationCrn } from '../../domain/crn.js';
 import type { CallContext, ServiceDeps } from '../context.js';
 import { toRow } from './audit-log.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
@@ -126,10 +126,10 @@ export async function verifyAuditChains(db: Executor): Promise<VerifyResult> {
   return result;
 }
 
-export function createAuditVerifyService(deps: Pick<ServiceDeps, 'db'>) {
+export function createAuditVerifyService(deps: Pick<ServiceDeps, 'db' | 'authz' | 'organizationId'>) {
   return {
     async verify(ctx: CallContext): Promise<VerifyResult> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'audit:read', organizationCrn(deps.organizationId));
       return verifyAuditChains(deps.db);
     },
   };

@@ -1,5 +1,4 @@
 import { organizationCrn } from '../../domain/crn.js';
-import { requireOrganizationAdmin } from '../access.js';
 import { applyChange } from '../change.js';
 import type { CallContext, ServiceDeps } from '../context.js';
 import type { SigningKeyStore } from './signing-keys.js';
@@ -7,7 +6,7 @@ import type { SigningKeyStore } from './signing-keys.js';
 /** `keyward server rotate-signing-key`: a new key signs from now on; old tokens keep verifying. */
 export function createSigningKeyRotation(deps: ServiceDeps, keys: SigningKeyStore) {
   return async function rotateSigningKey(ctx: CallContext) {
-    requireOrganizationAdmin(ctx.actor);
+    await deps.authz.require(ctx, 'signing-key:manage', organizationCrn(deps.organizationId));
     await keys.signingKey(); // make sure there is a key to retire
     return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
       const rotated = await keys.rotate(trx);

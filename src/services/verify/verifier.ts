@@ -25,7 +25,7 @@ export interface AuthorizationOutcome {
 }
 
 /** Decides an action for an authenticated key: the one authorizer, plugged in by the runtime. */
-export type DataPlaneAuthorizer = (key: KeyRecord, principal: string, action: Action) => AuthorizationOutcome;
+export type DataPlaneAuthorizer = (key: KeyRecord, principal: string, action: Action, host?: string) => AuthorizationOutcome | Promise<AuthorizationOutcome>;
 
 export type Mechanism = 'VERIFY_API' | 'HTTP_BASIC' | 'OAUTH2_CLIENT_CREDENTIALS';
 
@@ -154,9 +154,10 @@ export function createVerifier(deps: VerifierDeps) {
     const principal = `User:${key.ownerId}`;
     let authorization: { granted: true; reason: string } | undefined;
     if (input.action) {
-      const outcome: AuthorizationOutcome = deps.authorizer
-        ? deps.authorizer(key, principal, input.action)
+      const decided = deps.authorizer
+        ? deps.authorizer(key, principal, input.action, input.request.clientAddress)
         : { granted: false, reason: 'No authorizer is configured', audit: { granted: false } };
+      const outcome: AuthorizationOutcome = decided instanceof Promise ? await decided : decided;
       deps.audit.record({
         type: 'io.keyward.authorization',
         method: input.method,

@@ -1,0 +1,120 @@
+import { errors } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { organizationCrn } from '../domain/crn.js';
+import { findRole, ROLE_NAMES } from '../domain/authz/roles.js';
+import { parseCrn, resourceTypeOfCrn } from '../domain/authz/crn-pattern.js';
+import { roleBindingsRepo, type RoleBindingRow } from '../store/repositories/grants.js';
+import { usersRepo } from '../store/repositories/users.js';
+import { serviceAccountsRepo } from '../store/repositories/service-accounts.js';
+import { environmentsRepo } from '../store/repositories/environments.js';
+import { clustersRepo } from '../store/repositories/clusters.js';
+import type { Executor } from '../store/repositories/executor.js';
+import { applyChange } from './change.js';
+import { nowIso, type CallContext, type ServiceDeps } from './context.js';
+import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { freshId } from './fresh-id.js';
+
+export type RoleBinding = RoleBindingRow;
+
+/** The CRN a permission on a pattern is checked against: the pattern itself, without its `*`. */
+export function patternScope(crnPattern: string): string {
+  return crnPattern.endsWith('*') ? crnPattern.slice(0, -1) : crnPattern;
+}
+
+/** A principal must name an existing user or service account: bindings never start out orphaned. */
+export async function requireExistingPrincipal(db: Executor, principal: unknown): Promise<string> {
+  if (typeof principal !== 'string' || !/^User:\S+$/.test(principal)) {
+    throw errors.invalid(`principal must be "User:<id>", e.g. User:sa-abc123 (got "${String(principal)}")`);
+  }
+  const id = principal.slice('User:'.length);
+  const exists = id.startsWith('sa-') ? await serviceAccountsRepo.find(db, id) : id.startsWith('u-') ? await usersRepo.find(db, id) : undefined;
+  if (!exists) throw errors.invalid(`Unknown principal "${principal}": no user or service account has the id ${id}`);
+  return principal;
+}
+
+export function createRoleBindingService(deps: ServiceDeps) {
+  const orgCrn = organizationCrn(deps.organizationId);
+
+  /** Checks that the pattern fits the role's scope and names things that exist. */
+  async function validatePattern(roleName: string, crnPattern: unknown): Promise<string> {
+    const role = findRole(roleName);
+    if (!role) throw errors.invalid(`Unknown role "${roleName}"; the roles are ${ROLE_NAMES.join(', ')}`);
+    if (typeof crnPattern !== 'string' || crnPattern === '') throw errors.invalid('crn_pattern is required');
+    const parsed = parseCrn(crnPattern);
+    if (parsed.organization !== deps.organizationId) throw errors.invalid(`crn_pattern must be inside this organization (${orgCrn})`);
+    const types = parsed.segments.map((s) => s.type);
+    const shape = types.join('/');
+    const fits =
+      role.scope === 'organization'
+        ? shape === 'organization' && !parsed.prefix
+        : role.scope === 'environment'
+          ? shape === 'organization/environment' && !parsed.prefix
+          : role.scope === 'cluster'
+            ? shape === 'organization/environment/cloud-cluster' && !parsed.prefix
+            : (() => {
+                const type = resourceTypeOfCrn(parsed);
+                return parsed.leaf !== undefined && type !== undefined && (role.resourceTypes ?? []).includes(type);
+              })();
+    if (!fits) throw errors.invalid(`crn_pattern ${crnPattern} does not fit role ${role.name}, which is bound at ${role.scope} scope`);
+    if (parsed.environment !== undefined && !(await environmentsRepo.find(deps.db, parsed.environment))) throw errors.notFound('Environment', parsed.environment);
+    for (const id of [parsed.cloudCluster, parsed.kafka, parsed.schemaRegistry]) {
+      if (id === undefined) continue;
+      const cluster = await clustersRepo.find(deps.db, id);
+      if (!cluster || cluster.environment_id !== parsed.environment) throw errors.notFound(id.startsWith('lsrc-') ? 'Schema Registry cluster' : 'Kafka cluster', `${id}" in environment "${parsed.environment ?? ''}`);
+    }
+    if (parsed.leaf?.type === 'service-account' && !(await serviceAccountsRepo.find(deps.db, parsed.leaf.name))) throw errors.notFound('Service account', parsed.leaf.name);
+    return crnPattern;
+  }
+
+  async function get(ctx: CallContext, id: string): Promise<RoleBinding> {
+    const row = await roleBindingsRepo.find(deps.db, id);
+    if (!row || !(await deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern)))) throw errors.notFound('Role binding', id);
+    return row;
+  }
+
+  return {
+    get,
+    async create(ctx: CallContext, input: { principal: unknown; roleName: unknown; crnPattern: unknown }): Promise<RoleBinding> {
+      if (typeof input.roleName !== 'string' || input.roleName === '') throw errors.invalid('role_name is required');
+      const crnPattern = await validatePattern(input.roleName, input.crnPattern);
+      await deps.authz.require(ctx, 'role-binding:manage', patternScope(crnPattern));
+      const principal = await requireExistingPrincipal(deps.db, input.principal);
+      if (await roleBindingsRepo.findSame(deps.db, principal, input.roleName, crnPattern)) {
+        throw errors.conflict(`${principal} already has ${input.roleName} on ${crnPattern}`);
+      }
+      return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        const id = await freshId((c) => roleBindingsRepo.find(trx, c), () => newId('roleBinding'));
+        const row: RoleBinding = { id, principal, role_name: input.roleName as string, crn_pattern: crnPattern, created_at: nowIso(deps.clock) };
+        await roleBindingsRepo.insert(trx, row);
+        audit({ method: 'iam.CreateRoleBinding', subject: patternScope(crnPattern), details: { id, principal, role_name: row.role_name, crn_pattern: crnPattern } });
+        changed({ kind: 'grants', principal });
+        return row;
+      });
+    },
+    async list(ctx: CallContext, filter: { principal?: string; roleName?: string; crnPrefix?: string }, page: PageRequest): Promise<PageResult<RoleBinding>> {
+      const p = decodePage(page);
+      if (filter.roleName !== undefined && !findRole(filter.roleName)) throw errors.invalidFilter(`Unknown role "${filter.roleName}"; the roles are ${ROLE_NAMES.join(', ')}`);
+      // Only the bindings the caller may read; filtered here because readability is per binding.
+      const visible: RoleBinding[] = [];
+      const rows = await roleBindingsRepo.list(deps.db, filter, { limit: 100_000, offset: 0 });
+      for (const row of rows) if (await deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern))) visible.push(row);
+      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+    },
+    async delete(ctx: CallContext, id: string): Promise<RoleBinding> {
+      const row = await get(ctx, id);
+      await deps.authz.require(ctx, 'role-binding:manage', patternScope(row.crn_pattern));
+      return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        if (row.role_name === 'OrganizationAdmin' && row.crn_pattern === orgCrn) {
+          const admins = (await roleBindingsRepo.list(trx, { roleName: 'OrganizationAdmin' }, { limit: 1000, offset: 0 })).filter((b) => b.crn_pattern === orgCrn);
+          if (admins.length <= 1) throw errors.invalid('This is the last OrganizationAdmin binding; grant the role to someone else first');
+        }
+        await roleBindingsRepo.delete(trx, id);
+        audit({ method: 'iam.DeleteRoleBinding', subject: patternScope(row.crn_pattern), details: { id, principal: row.principal, role_name: row.role_name, crn_pattern: row.crn_pattern } });
+        changed({ kind: 'grants', principal: row.principal });
+        return row;
+      });
+    },
+  };
+}
+
+export type RoleBindingService = ReturnType<typeof createRoleBindingService>;
