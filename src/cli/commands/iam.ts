@@ -3,6 +3,7 @@ import { encode } from '../client.js';
 import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { countsLine, forceOption, withClient } from './shared.js';
+import { register as registerRbac } from './iam-rbac.js';
 
 interface User {
   id: string;
@@ -140,4 +141,5 @@ export function register(program: Command): void {
   const iam = program.command('iam').description('Manage users, service accounts and access');
   registerUsers(iam);
   registerServiceAccounts(iam);
+  registerRbac(iam);
 }

@@ -3,6 +3,7 @@ import { encode } from '../client.js';
 import { done, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
+import { register as registerAcl } from './kafka-acl.js';
 
 interface KafkaCluster {
   id: string;
@@ -39,6 +40,7 @@ const columns: Column<KafkaCluster>[] = [
 export function register(program: Command): void {
   const kafka = program.command('kafka').description('Manage Kafka clusters');
   const cluster = kafka.command('cluster').description('Manage Kafka clusters registered with keyward');
+  registerAcl(kafka);
 
   withOutput(
     cluster
