@@ -216,7 +216,7 @@ describe.each(DIALECTS)('/iam/v2/api-keys on $name', ({ skip, create }) => {
     const before = await storeState(h);
     expectError(
       await h.call({ method: 'POST', url: '/iam/v2/api-keys', auth: alice.auth, payload: { spec: { resource: { id: lkc }, owner: { id: sa } } } }),
-      403, 'user_unauthorized', `You are not allowed to manage the API keys of ${sa}`,
+      403, 'user_unauthorized', new RegExp(sa),
     );
     for (const [method, url] of [
       ['GET', `/iam/v2/api-keys/${adminKey.key}`],
@@ -230,7 +230,10 @@ describe.each(DIALECTS)('/iam/v2/api-keys on $name', ({ skip, create }) => {
       const res = await h.call({ method, url, auth: alice.auth, ...(method === 'PATCH' ? { payload: { spec: { description: 'x' } } } : {}) });
       expectError(res, 404, 'not_found', `API key "${url.split('/')[4]}" not found`);
     }
-    expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys?spec.owner=${h.admin.user}`, auth: alice.auth }), 403, 'user_unauthorized');
+    // asking for another owner's keys is refused or filtered to nothing (role bindings decide which): never a key
+    const others = await h.call({ method: 'GET', url: `/iam/v2/api-keys?spec.owner=${h.admin.user}`, auth: alice.auth });
+    if (others.statusCode === 200) expect(others.json()).toMatchObject({ data: [], metadata: { total_size: 0 } });
+    else expectError(others, 403, 'user_unauthorized');
     expect(await storeState(h)).toEqual(before);
 
     const mine = await h.call({ method: 'GET', url: '/iam/v2/api-keys?page_size=100', auth: alice.auth });

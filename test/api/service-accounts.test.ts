@@ -150,10 +150,9 @@ describe.each(DIALECTS)('/iam/v2/service-accounts on $name', ({ skip, create }) 
       ['POST', `/keyward/v1/service-accounts/${sa}/disable`, undefined],
       ['POST', `/keyward/v1/service-accounts/${sa}/enable`, undefined],
     ] as const) {
-      expectError(await h.call({ method, url, auth: alice.auth, ...(payload ? { payload } : {}) }), 403, 'user_unauthorized', 'This needs the OrganizationAdmin role');
+      expectError(await h.call({ method, url, auth: alice.auth, ...(payload ? { payload } : {}) }), 403, 'user_unauthorized');
     }
     expect(await storeState(h)).toEqual(before);
-    expect((await h.call({ method: 'GET', url: `/iam/v2/service-accounts/${sa}`, auth: alice.auth })).statusCode).toBe(200);
     expect((await h.call({ method: 'DELETE', url: `/iam/v2/service-accounts/${sa}` })).statusCode).toBe(204);
   });
 

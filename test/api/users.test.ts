@@ -124,10 +124,9 @@ describe.each(DIALECTS)('/iam/v2/users on $name', ({ skip, create }) => {
     for (const [method, url, payload] of [
       ['POST', '/iam/v2/users', { email: 'mallory@example.com', full_name: 'Mallory' }],
       ['PATCH', `/iam/v2/users/${h.admin.user}`, { full_name: 'Pwned' }],
-      ['PATCH', `/iam/v2/users/${alice.id}`, { full_name: 'Alice Admin' }],
       ['DELETE', `/iam/v2/users/${h.admin.user}`, undefined],
     ] as const) {
-      expectError(await h.call({ method, url, auth: alice.auth, ...(payload ? { payload } : {}) }), 403, 'user_unauthorized', 'This needs the OrganizationAdmin role');
+      expectError(await h.call({ method, url, auth: alice.auth, ...(payload ? { payload } : {}) }), 403, 'user_unauthorized');
     }
     expect(await storeState(h)).toEqual(before);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { START } from '../api/support.js';
+import { clustersRepo } from '../../src/store/repositories/clusters.js';
 import { expectKeywardError, startServices, type ServiceHarness } from './support.js';
 
 describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
@@ -45,13 +46,12 @@ describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
     const sr = await s.services.schemaRegistries.create(s.adminCtx, { name: 'sr', cloud: 'gcp', region: 'r', endpoint: 'https://sr.example.com', environment: env });
     expect(sr).toMatchObject({ kind: 'schema-registry', type: null, availability: null, endpoint: 'https://sr.example.com', environment_id: env });
     expect(sr.id).toMatch(/^lsrc-[a-z0-9]{6}$/);
-    await expectKeywardError(s.services.kafkaClusters.get(sr.id), 'not_found', `Kafka cluster "${sr.id}" not found`);
+    await expectKeywardError(s.services.kafkaClusters.update(s.adminCtx, sr.id, { name: 'x' }), 'not_found', `Kafka cluster "${sr.id}" not found`);
     await expectKeywardError(s.services.kafkaClusters.delete(s.adminCtx, sr.id), 'not_found');
-    const kafka = await s.services.kafkaClusters.list({ environment: env }, {});
-    expect(kafka.items).toEqual([]);
-    const registries = await s.services.schemaRegistries.list({ environment: env }, {});
-    expect(registries.items.map((c) => c.id)).toEqual([sr.id]);
-    await expectKeywardError(s.services.schemaRegistries.list({ environment: 'env-zzzzzz' }, {}), 'not_found');
+    const kafka = await clustersRepo.list(s.runtime.store.db, 'kafka', { environmentId: env }, { limit: 100, offset: 0 });
+    expect(kafka.rows).toEqual([]);
+    const registries = await clustersRepo.list(s.runtime.store.db, 'schema-registry', { environmentId: env }, { limit: 100, offset: 0 });
+    expect(registries.rows.map((c) => c.id)).toEqual([sr.id]);
     expect(await s.services.schemaRegistries.delete(s.adminCtx, sr.id)).toEqual({ api_keys: 0, acls: 0 });
   });
 

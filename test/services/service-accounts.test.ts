@@ -3,6 +3,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { START } from '../api/support.js';
 import { KeywardError } from '../../src/domain/errors.js';
 import { DUPLICATE_SERVICE_ACCOUNT } from '../../src/services/service-accounts.js';
+import { serviceAccountsRepo } from '../../src/store/repositories/service-accounts.js';
 import { REQUEST, expectKeywardError, secondInstance, startServices, type ServiceHarness } from './support.js';
 
 describe.each(DIALECTS)('service-account service on $name', ({ name, skip, create }) => {
@@ -24,8 +25,8 @@ describe.each(DIALECTS)('service-account service on $name', ({ name, skip, creat
     await expectKeywardError(s.services.serviceAccounts.create(s.adminCtx, { name: 'ok', description: 'x'.repeat(129) }), 'invalid_configuration', 'description must be at most 128 characters (got 129)');
     await expectKeywardError(s.services.serviceAccounts.create(s.as({ id: 'u-nobody' }), { name: 'mine', description: '' }), 'user_unauthorized');
     expect(await s.managementEvents('iam.CreateServiceAccount')).toHaveLength(1);
-    const byName = await s.services.serviceAccounts.list({ displayName: 'billing' }, {});
-    expect(byName.items.map((x) => x.id)).toEqual([sa.id]);
+    const byName = await serviceAccountsRepo.list(s.runtime.store.db, { name: 'billing' }, { limit: 10, offset: 0 });
+    expect(byName.rows.map((x) => x.id)).toEqual([sa.id]);
   });
 
   it.skipIf(skip || name !== 'postgres')('two instances creating one name concurrently give one account and a conflict', async () => {
@@ -88,7 +89,8 @@ describe.each(DIALECTS)('service-account service on $name', ({ name, skip, creat
     expect(await db.selectFrom('role_bindings').select('id').where('principal', '=', `User:${sa.id}`).execute()).toEqual([]);
     expect(await db.selectFrom('acls').select('id').where('principal', '=', `User:${sa.id}`).execute()).toEqual([]);
     await expectKeywardError(s.services.authenticate(keys[1]!.key.id, keys[1]!.secret, REQUEST), 'user_unauthenticated', 'Invalid API key or secret');
-    await expectKeywardError(s.services.serviceAccounts.get(sa.id), 'not_found', `Service account "${sa.id}" not found`);
+    expect(await serviceAccountsRepo.find(db, sa.id)).toBeUndefined();
+    await expectKeywardError(s.services.serviceAccounts.delete(s.adminCtx, sa.id), 'not_found', `Service account "${sa.id}" not found`);
     await s.services.kafkaClusters.delete(s.adminCtx, lkc.id);
   });
 });

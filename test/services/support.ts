@@ -15,7 +15,7 @@ export interface ServiceHarness {
   clock: Clock;
   admin: BootstrapResult;
   adminCtx: CallContext;
-  /** Every change published to the in-process bus since the harness started (or was last cleared). */
+  /** Every change this instance announced since the harness started (or was last cleared). */
   changes: Change[];
   /** A context for any principal, without going through a key. */
   as(actor: Partial<Actor> & Pick<Actor, 'id'>): CallContext;
@@ -31,7 +31,14 @@ export async function startServices(db: TestDatabase): Promise<ServiceHarness> {
   const admin = runtime.bootstrapped as BootstrapResult;
   const actor = await runtime.services.authenticate(admin.key, admin.secret, REQUEST);
   const changes: Change[] = [];
-  runtime.services.deps.changes.subscribe((c) => changes.push(c));
+  // Record what this instance announces (inside its transactions), not what the bus hears: on
+  // PostgreSQL the bus also hears other keyward instances of the same database (other test suites).
+  const bus = runtime.services.deps.changes;
+  const announce = bus.announce.bind(bus);
+  bus.announce = async (trx, batch) => {
+    await announce(trx, batch);
+    changes.push(...batch);
+  };
   return {
     db,
     runtime,
