@@ -17,6 +17,7 @@ import { createAuthz } from './authz/authz-service.js';
 import { createRoleBindingService } from './role-bindings.js';
 import { createAclService } from './acls.js';
 import { createDataPlaneAuthorizer } from './authz/data-plane-authorizer.js';
+import { createMetrics } from './metrics.js';
 import { createPolicyService } from './policy.js';
 import { createAdvisorService } from './advisor.js';
 import { createLeakService } from './leaks.js';
@@ -49,9 +50,11 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
   const unfollow = keyCache.follow(deps.changes);
   const lastUsed = new LastUsedRecorder(deps.db, deps.clock);
   const guard = new BruteForceGuard(dataPlane.bruteForce);
+  const metrics = createMetrics(keyCache);
   const verify = createVerifier({
     db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed, audit: deps.audit,
     authorizer: dataPlane.authorizer ?? createDataPlaneAuthorizer(authz, deps.organizationId), cacheTrusted: dataPlane.cacheTrusted, auditMode: dataPlane.audit,
+    onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
@@ -66,6 +69,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
       rotateSigningKey: createSigningKeyRotation(deps, signingKeys),
     },
     keyCache,
+    metrics,
     authenticate: createManagementAuth(deps, verify),
     environments: createEnvironmentService(deps),
     kafkaClusters: createClusterService(deps, 'kafka'),

@@ -5,6 +5,8 @@ import { ctx } from '../plugins/authentication.js';
 import { ErrorBody } from '../schemas.js';
 import { security, type RouteDeps } from './route-deps.js';
 import { sendError } from '../errors.js';
+import { organizationCrn } from '../../domain/crn.js';
+import { roleBindingsRepo } from '../../store/repositories/grants.js';
 
 const WhoAmI = Type.Object({
   principal: Type.String(),
@@ -27,6 +29,11 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
       return sendError(request, reply, 'service_unavailable', 'The database is not reachable');
     }
   });
+  app.get('/metrics', { preHandler: deps.authenticate, schema: { tags, security, description: 'Prometheus metrics (needs metrics:read)' } }, async (request, reply) => {
+    await deps.services.authz.require(ctx(request), 'metrics:read', organizationCrn(deps.services.deps.organizationId));
+    const { registry } = deps.services.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
   app.get('/keyward/v1/whoami', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: WhoAmI, '4xx': ErrorBody } } }, async (request) => {
     const { actor } = ctx(request);
     return {
@@ -35,7 +42,7 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
       id: actor.id,
       api_key: actor.apiKeyId,
       organization: deps.services.deps.organizationId,
-      roles: actor.isOrganizationAdmin ? ['OrganizationAdmin'] : [],
+      roles: [...new Set((await roleBindingsRepo.byPrincipal(deps.services.deps.db, actor.principal)).map((b) => b.role_name))].sort(),
     };
   });
 }

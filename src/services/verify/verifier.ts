@@ -57,6 +57,8 @@ export interface VerifierDeps {
   authorizer?: DataPlaneAuthorizer;
   /** False while cross-instance invalidation is down: then every lookup goes to the database. */
   cacheTrusted?: () => boolean;
+  /** Counts every result (Prometheus). */
+  onResult?: (method: string, code: string) => void;
   /** Which data-plane authentications reach the audit log (default all; failures are always kept unless off). */
   auditMode?: DataPlaneAuditMode;
 }
@@ -90,6 +92,7 @@ export function createVerifier(deps: VerifierDeps) {
   const auditMode = deps.auditMode ?? 'all';
 
   function audit(input: VerifyRequest, result: VerifyResult): void {
+    deps.onResult?.(input.method, result.code);
     if (auditMode === 'off') return;
     if (result.valid && (input.auditSuccess === false || auditMode === 'failures')) return;
     const subject = result.key ? resourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
