@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
 import type { Services } from '../services/index.js';
-import { registerErrorHandling } from './errors.js';
+import { registerErrorHandling, sendError } from './errors.js';
 import { managementAuthentication } from './plugins/authentication.js';
 import { createPresenters } from './presenters.js';
 import { environmentRoutes } from './routes/environments.js';
@@ -45,6 +45,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Failures Fastify meets before routing (a malformed URL, an over-long path parameter) get the
+    // same error body and X-Request-Id as everything else, not Fastify's own shape.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('X-Request-Id', request.id);
+      const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The request URL is not valid';
+      return sendError(request, reply, 'bad_request', detail);
+    },
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -90,6 +90,10 @@ describe.each(DIALECTS)('system routes on $name', ({ name, skip, create }) => {
     const huge = await h.call({ method: 'POST', url: '/org/v2/environments', payload: { display_name: 'x'.repeat(1024 * 1024 + 10) } });
     expectError(huge, 413, 'payload_too_large');
     expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${'A'.repeat(65)}` }), 400, 'bad_request');
+    // failures Fastify meets before routing get the same body and X-Request-Id
+    const badUrl = await h.call({ method: 'GET', url: '/iam/v2/api-keys/%E0%A4%A', headers: { 'x-request-id': 'bad-url-1' } });
+    expect(expectError(badUrl, 400, 'bad_request', 'The request URL is not valid').id).toBe('bad-url-1');
+    expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${'A'.repeat(200)}` }), 400, 'bad_request', 'A path parameter is too long');
   });
 
   it.skipIf(skip)('publishes an OpenAPI document listing every route, with Basic auth on the management routes', async () => {
