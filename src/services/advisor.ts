@@ -7,7 +7,7 @@ import { runAdvisor, isSeverity, severityAtLeast, SEVERITIES, type AdvisorSnapsh
 import { errors } from '../domain/errors.js';
 import { toAdvisorPolicy } from '../domain/policy.js';
 import type { Executor } from '../store/repositories/executor.js';
-import { requireOrganizationAdmin } from './access.js';
+import { organizationCrn } from '../domain/crn.js';
 import type { CallContext, ServiceDeps } from './context.js';
 import { readPolicy } from './policy.js';
 
@@ -87,10 +87,10 @@ export function createAdvisorService(deps: ServiceDeps) {
   return {
     /**
      * Every finding as of now, most severe first; with `minSeverity`, only those at or above it.
-     * Interim access rule: OrganizationAdmin (DESIGN §5 also grants it to MetricsViewer).
+     * Needs `advisor:read` on the organization: OrganizationAdmin and MetricsViewer (DESIGN §5).
      */
     async findings(ctx: CallContext, options: { minSeverity?: Severity } = {}): Promise<AdvisorReport> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'advisor:read', organizationCrn(deps.organizationId));
       const now = deps.clock();
       const all = runAdvisor(await buildAdvisorSnapshot(deps.db, now));
       const { minSeverity } = options;

@@ -8,7 +8,6 @@ import { errors } from '../domain/errors.js';
 import { formatDuration, parseDuration } from '../domain/durations.js';
 import { rotatedKeyExpiry } from '../domain/policy.js';
 import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
-import { canManageKeysOf } from './access.js';
 import { keyState, type ApiKeyService, type ApiKeyView } from './api-keys.js';
 import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
@@ -63,9 +62,14 @@ export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyServi
   return {
     async rotate(ctx: CallContext, id: string, input: { grace?: unknown } = {}): Promise<RotatedKey> {
       const graceMs = parseGrace(input.grace);
-      const found = await apiKeysRepo.find(deps.db, id);
-      // A key the caller may not manage is reported as missing, as everywhere else.
-      if (!found || !canManageKeysOf(ctx.actor, { kind: found.owner_kind, id: found.owner_id })) throw errors.notFound('API key', id);
+      // Who may manage the key, as for every other key operation: a key the caller may not read is
+      // missing (404), one it may read but not manage is a 403.
+      const found = await apiKeys.findAccessible(ctx, id, 'manage');
+      // Rotating issues a new key with the old key's owner: for another user's key that would be
+      // creating a key for another user, which nobody may do (DESIGN §5).
+      if (found.owner_kind === 'user' && !(ctx.actor.kind === 'user' && ctx.actor.id === found.owner_id)) {
+        throw errors.forbidden(`Nobody can create API keys for another user: only ${found.owner_id} may rotate API key "${id}"; disable or delete it instead`);
+      }
       refuseRotation(found, deps.clock());
       const resource = await apiKeys.resolveResource(deps.db, found.resource_id);
       const owner = { kind: found.owner_kind, id: found.owner_id };

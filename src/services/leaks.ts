@@ -9,7 +9,8 @@ import { errors } from '../domain/errors.js';
 import { hashSecret, isWellFormedSecret } from '../domain/secrets.js';
 import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
 import { clustersRepo } from '../store/repositories/clusters.js';
-import { canManageKeysOf } from './access.js';
+import { keyAccess } from './access.js';
+import { clusterCrn } from './clusters.js';
 import type { ApiKeyService } from './api-keys.js';
 import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
@@ -53,6 +54,13 @@ export function parseLeakReports(body: unknown): LeakReport[] {
 }
 
 export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  const access = keyAccess(deps);
+  /** The key's id is named only to whoever may manage the key (its owner, or by role, DESIGN §5). */
+  async function mayManage(ctx: CallContext, row: ApiKeyRow): Promise<boolean> {
+    const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(deps.db, row.resource_id);
+    return access.can(ctx, { owner: { kind: row.owner_kind, id: row.owner_id }, resourceCrn: cluster ? clusterCrn(deps.organizationId, cluster) : undefined }, 'manage');
+  }
+
   async function subjectOf(row: ApiKeyRow): Promise<string> {
     const environment = row.resource_kind === 'cloud' ? null : ((await clustersRepo.find(deps.db, row.resource_id))?.environment_id ?? null);
     return apiKeys.keySubject({ id: row.resource_id, kind: row.resource_kind, environment });
@@ -71,11 +79,12 @@ export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
       for (const report of reports) {
         matches.push(isWellFormedSecret(report.token) ? await apiKeysRepo.findByHash(deps.db, hashSecret(report.token)) : undefined);
       }
-      const results: LeakResult[] = reports.map((report, index) => {
+      const results: LeakResult[] = [];
+      for (const [index, report] of reports.entries()) {
         const row = matches[index];
-        const visible = row !== undefined && canManageKeysOf(ctx.actor, { kind: row.owner_kind, id: row.owner_id });
-        return { label: row ? 'true_positive' : 'false_positive', key: visible ? row.id : null, url: report.url, source: report.source };
-      });
+        const visible = row !== undefined && (await mayManage(ctx, row));
+        results.push({ label: row ? 'true_positive' : 'false_positive', key: visible ? row.id : null, url: report.url, source: report.source });
+      }
       if (options.dryRun || matches.every((row) => row === undefined)) return results;
 
       const subjects = new Map<string, string>();

@@ -10,7 +10,6 @@ import { environmentsRepo } from '../store/repositories/environments.js';
 import { clustersRepo } from '../store/repositories/clusters.js';
 import type { Executor } from '../store/repositories/executor.js';
 import { settingsRepo } from '../store/repositories/settings.js';
-import { requireOrganizationAdmin } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 
@@ -74,7 +73,7 @@ export function createPolicyService(deps: ServiceDeps) {
       return readPolicy(deps.db);
     },
     async update(ctx: CallContext, patch: unknown): Promise<Policy> {
-      requireOrganizationAdmin(ctx.actor);
+      await deps.authz.require(ctx, 'policy:manage', organizationCrn(deps.organizationId));
       return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const before = await readPolicy(trx);
         const after = applyPolicyPatch(before, patch);
