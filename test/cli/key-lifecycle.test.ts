@@ -305,6 +305,17 @@ describe.each(DIALECTS)('key lifecycle through the keyward binary on $name', ({ 
       expect(human.code).toBe(1);
       expect(human.stdout).toMatch(new RegExp(`app/\\.env\\s+│ 2\\s+│ ${leaked.key}\\s+│ kw_`));
       expect(human.stdout).toMatch(/config\.yaml\s+│ 5\s+│ no such key\s+│ kw_/);
+
+      // On a terminal (script(1) gives it one) a progress line is drawn on stderr, then cleared.
+      const tty = await new Promise<string>((resolve) => {
+        const child = spawn('script', ['-qec', `${process.execPath} ${CLI} scan ${tree}`, '/dev/null'], { env: server.env });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('exit', () => resolve(out));
+      });
+      expect(tty).toMatch(/\rScanning: \d+ files, \d+ secrets found: /);
+      expect(tty).toContain('Found 2 keyward secrets in 2 files');
+      expect(tty).not.toContain(leaked.secret);
     });
 
     it.skipIf(skip)('exits 0 on a clean tree, fails on a missing path, and works offline without key ids', async () => {
