@@ -13,8 +13,6 @@ export interface Actor {
   id: string;
   principal: string;
   apiKeyId: string;
-  /** Interim rule until role bindings decide everything: OrganizationAdmin may do anything. */
-  isOrganizationAdmin: boolean;
 }
 
 export interface RequestMetadata {

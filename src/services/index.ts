@@ -70,7 +70,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     },
     keyCache,
     metrics,
-    authenticate: createManagementAuth(deps, verify),
+    authenticate: createManagementAuth(verify),
     environments: createEnvironmentService(deps),
     kafkaClusters: createClusterService(deps, 'kafka'),
     schemaRegistries: createClusterService(deps, 'schema-registry'),

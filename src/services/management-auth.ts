@@ -1,7 +1,5 @@
-import { roleBindingsRepo } from '../store/repositories/grants.js';
-import { organizationCrn } from '../domain/crn.js';
 import { errors } from '../domain/errors.js';
-import type { Actor, RequestMetadata, ServiceDeps } from './context.js';
+import type { Actor, RequestMetadata } from './context.js';
 import type { Verify } from './verify/verifier.js';
 
 export const CLOUD_KEY_REQUIRED = 'Use a cloud API key for the management API';
@@ -11,7 +9,7 @@ export const CLOUD_KEY_REQUIRED = 'Use a cloud API key for the management API';
  * (same cache, same brute-force guard, same constant-time checks); failures are audited as
  * `keyward.ManagementLogin`.
  */
-export function createManagementAuth(deps: Pick<ServiceDeps, 'db' | 'organizationId'>, verify: Verify) {
+export function createManagementAuth(verify: Verify) {
   return async function authenticate(key: string, secret: string, request: RequestMetadata): Promise<Actor> {
     const result = await verify({ key, secret, resource: 'cloud', method: 'keyward.ManagementLogin', mechanism: 'HTTP_BASIC', request, auditSuccess: false });
     if (!result.valid) {
@@ -27,16 +25,7 @@ export function createManagementAuth(deps: Pick<ServiceDeps, 'db' | 'organizatio
           throw errors.unauthenticated('Invalid API key or secret');
       }
     }
-    const principal = result.principal;
-    const bindings = await roleBindingsRepo.byPrincipal(deps.db, principal);
-    const orgCrn = organizationCrn(deps.organizationId);
-    return {
-      kind: result.key.ownerKind,
-      id: result.key.ownerId,
-      principal,
-      apiKeyId: result.key.id,
-      isOrganizationAdmin: bindings.some((b) => b.role_name === 'OrganizationAdmin' && (b.crn_pattern === orgCrn || b.crn_pattern === `${orgCrn}*` || b.crn_pattern === `${orgCrn}/*`)),
-    };
+    return { kind: result.key.ownerKind, id: result.key.ownerId, principal: result.principal, apiKeyId: result.key.id };
   };
 }
 

@@ -50,7 +50,7 @@ export async function startServices(db: TestDatabase): Promise<ServiceHarness> {
     as(partial) {
       const kind = partial.kind ?? (partial.id.startsWith('sa-') ? 'service-account' : 'user');
       return {
-        actor: { kind, principal: `User:${partial.id}`, apiKeyId: 'AAAAAAAAAAAAAAAA', isOrganizationAdmin: false, ...partial },
+        actor: { kind, principal: `User:${partial.id}`, apiKeyId: 'AAAAAAAAAAAAAAAA', ...partial },
         request: REQUEST,
       };
     },
