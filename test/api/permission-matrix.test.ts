@@ -657,3 +657,27 @@ describe.each(DIALECTS)('the permission matrix on $name', ({ name, skip, create 
     expectNoLeaks(h.recorded.filter((r) => !issuing(r) && !r.url.startsWith('/keyward/v1/audit-events')));
   });
 });
+
+describe.each(DIALECTS)('the last OrganizationAdmin on $name', ({ name, skip, create }) => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    if (!skip) h = await startHarness(await create());
+  });
+  afterAll(async () => h?.close());
+
+  it.skipIf(skip)(`deleting the principal that holds the last OrganizationAdmin binding is refused, as deleting the binding is (${name})`, async () => {
+    const accountAdmin = await createUser(h, 'accounts@example.com');
+    await bind(h, `User:${accountAdmin.id}`, 'AccountAdmin', {});
+    const refused = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: accountAdmin.auth });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().errors[0].detail).toBe(`${h.admin.user} holds the last OrganizationAdmin binding; grant the role to someone else first`);
+    expect((await h.call({ method: 'GET', url: '/keyward/v1/whoami' })).json().roles).toContain('OrganizationAdmin');
+
+    const successor = await createUser(h, 'successor@example.com');
+    await bind(h, `User:${successor.id}`, 'OrganizationAdmin', {});
+    const deleted = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: accountAdmin.auth });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect(deleted.headers['x-keyward-deleted']).toBe('api_keys=1, role_bindings=1, acls=0');
+    expect((await h.call({ method: 'GET', url: '/keyward/v1/whoami', auth: successor.auth })).json().roles).toEqual(['OrganizationAdmin']);
+  });
+});
