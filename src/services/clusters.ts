@@ -3,7 +3,7 @@ import { buildCrn } from '../domain/crn.js';
 import { clustersRepo, type ClusterKind, type ClusterRow } from '../store/repositories/clusters.js';
 import { environmentsRepo } from '../store/repositories/environments.js';
 import { apiKeysRepo } from '../store/repositories/api-keys.js';
-import { aclsRepo } from '../store/repositories/grants.js';
+import { aclsRepo, roleBindingsRepo } from '../store/repositories/grants.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
@@ -117,19 +117,20 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
       });
       return find(id);
     },
-    /** Deletes the cluster with the API keys scoped to it and its ACLs, in one transaction. */
-    async delete(ctx: CallContext, id: string): Promise<{ api_keys: number; acls: number }> {
+    /** Deletes the cluster with the API keys scoped to it, the role bindings inside it and its ACLs, in one transaction. */
+    async delete(ctx: CallContext, id: string): Promise<{ api_keys: number; role_bindings: number; acls: number }> {
       const cluster = await find(id);
       await deps.authz.require(ctx, 'cluster:manage', clusterCrn(deps.organizationId, cluster));
       return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const keyIds = await apiKeysRepo.idsByResource(trx, id);
         const apiKeys = await apiKeysRepo.deleteByResource(trx, id);
         const acls = await aclsRepo.deleteByCluster(trx, id);
+        const roleBindings = await roleBindingsRepo.deleteUnder(trx, clusterCrn(deps.organizationId, cluster));
         await clustersRepo.delete(trx, id);
-        audit({ method: kind === 'kafka' ? 'cmk.DeleteCluster' : 'srcm.DeleteCluster', subject: clusterCrn(deps.organizationId, cluster), details: { id, deleted_api_keys: apiKeys, deleted_acls: acls } });
+        audit({ method: kind === 'kafka' ? 'cmk.DeleteCluster' : 'srcm.DeleteCluster', subject: clusterCrn(deps.organizationId, cluster), details: { id, deleted_api_keys: apiKeys, deleted_role_bindings: roleBindings, deleted_acls: acls } });
         for (const keyId of keyIds) changed({ kind: 'api-key', id: keyId });
-        if (acls > 0) changed({ kind: 'grants' });
-        return { api_keys: apiKeys, acls };
+        if (acls + roleBindings > 0) changed({ kind: 'grants' });
+        return { api_keys: apiKeys, role_bindings: roleBindings, acls };
       });
     },
   };

@@ -2,6 +2,7 @@ import { errors } from '../domain/errors.js';
 import { buildCrn, organizationCrn } from '../domain/crn.js';
 import { environmentsRepo, type EnvironmentRow } from '../store/repositories/environments.js';
 import { clustersRepo } from '../store/repositories/clusters.js';
+import { roleBindingsRepo } from '../store/repositories/grants.js';
 import { settingsRepo } from '../store/repositories/settings.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
@@ -76,7 +77,7 @@ export function createEnvironmentService(deps: ServiceDeps) {
     async delete(ctx: CallContext, id: string): Promise<void> {
       await find(id);
       await deps.authz.require(ctx, 'environment:manage', crn(id));
-      await applyChange(deps, ctx, async ({ trx, audit }) => {
+      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const clusters = await clustersRepo.countInEnvironment(trx, id);
         if (clusters > 0) {
           throw errors.invalid(`Environment "${id}" still holds ${clusters} cluster(s); delete them first`);
@@ -84,6 +85,8 @@ export function createEnvironmentService(deps: ServiceDeps) {
         if ((await settingsRepo.get(trx, DEFAULT_ENVIRONMENT_SETTING)) === id) {
           throw errors.invalid(`Environment "${id}" is the default environment and cannot be deleted`);
         }
+        // bindings on the environment go with it (its clusters, and their bindings, are gone already)
+        if ((await roleBindingsRepo.deleteUnder(trx, crn(id))) > 0) changed({ kind: 'grants' });
         await environmentsRepo.delete(trx, id);
         audit({ method: 'org.DeleteEnvironment', subject: crn(id), details: { id } });
       });

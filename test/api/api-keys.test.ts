@@ -69,7 +69,7 @@ describe.each(DIALECTS)('/iam/v2/api-keys on $name', ({ skip, create }) => {
     const srKey = await h.call({ method: 'POST', url: '/iam/v2/api-keys', payload: { spec: { resource: { id: sr.json().id }, owner: { id: sa } } } });
     expect(srKey.statusCode).toBe(201);
     expect(srKey.json().spec.resource).toEqual({ id: sr.json().id, kind: 'SchemaRegistry', environment: env });
-    expect((await h.call({ method: 'DELETE', url: `/srcm/v2/clusters/${sr.json().id}` })).headers['x-keyward-deleted']).toBe('api_keys=1, acls=0');
+    expect((await h.call({ method: 'DELETE', url: `/srcm/v2/clusters/${sr.json().id}` })).headers['x-keyward-deleted']).toBe('api_keys=1, role_bindings=0, acls=0');
     expect((await h.call({ method: 'DELETE', url: `/iam/v2/api-keys/${auth.key}` })).statusCode).toBe(204);
   });
 

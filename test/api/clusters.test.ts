@@ -56,7 +56,7 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
 
     const deleted = await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${id}` });
     expect(deleted.statusCode).toBe(204);
-    expect(deleted.headers['x-keyward-deleted']).toBe('api_keys=0, acls=0');
+    expect(deleted.headers['x-keyward-deleted']).toBe('api_keys=0, role_bindings=0, acls=0');
     expectError(await h.call({ method: 'GET', url: `/cmk/v2/clusters/${id}` }), 404, 'not_found', `Kafka cluster "${id}" not found`);
   });
 
@@ -112,7 +112,7 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
 
     const res = await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${doomed}` });
     expect(res.statusCode).toBe(204);
-    expect(res.headers['x-keyward-deleted']).toBe('api_keys=3, acls=0');
+    expect(res.headers['x-keyward-deleted']).toBe('api_keys=3, role_bindings=0, acls=0');
     for (const k of [k1, k2, own]) expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${k.key}` }), 404, 'not_found');
     expect((await h.call({ method: 'GET', url: `/iam/v2/api-keys/${k3.key}` })).statusCode).toBe(200);
     const left = await h.server.runtime.store.db.selectFrom('api_keys').select('id').where('resource_id', '=', doomed).execute();
@@ -140,7 +140,7 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
     const key = await createKey(h, id, { auth: alice.auth });
     const del = await h.call({ method: 'DELETE', url: `/srcm/v2/clusters/${id}` });
     expect(del.statusCode).toBe(204);
-    expect(del.headers['x-keyward-deleted']).toBe('api_keys=1, acls=0');
+    expect(del.headers['x-keyward-deleted']).toBe('api_keys=1, role_bindings=0, acls=0');
     expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${key.key}`, auth: alice.auth }), 404, 'not_found');
     expectError(await h.call({ method: 'GET', url: `/srcm/v2/clusters/${id}` }), 404, 'not_found', `Schema Registry cluster "${id}" not found`);
   });

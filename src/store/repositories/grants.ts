@@ -1,6 +1,9 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { AclsTable, RoleBindingsTable } from '../database.js';
 import type { Executor, Page } from './executor.js';
+
+/** `crn_pattern` starts with `prefix`, literally (no LIKE wildcards), on SQLite and PostgreSQL alike. */
+const startsWith = (prefix: string) => sql<boolean>`substr(crn_pattern, 1, ${prefix.length}) = ${prefix}`;
 
 export type RoleBindingRow = Selectable<RoleBindingsTable>;
 export type AclRow = Selectable<AclsTable>;
@@ -32,11 +35,17 @@ export const roleBindingsRepo = {
     let query = db.selectFrom('role_bindings').selectAll();
     if (filter.principal !== undefined) query = query.where('principal', '=', filter.principal);
     if (filter.roleName !== undefined) query = query.where('role_name', '=', filter.roleName);
-    if (filter.crnPrefix !== undefined) query = query.where('crn_pattern', 'like', `${filter.crnPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+    if (filter.crnPrefix !== undefined) query = query.where(startsWith(filter.crnPrefix));
     return query.orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
   },
   async delete(db: Executor, id: string): Promise<void> {
     await db.deleteFrom('role_bindings').where('id', '=', id).execute();
+  },
+  /** Deletes the bindings on a resource and on everything inside it. */
+  async deleteUnder(db: Executor, crn: string): Promise<number> {
+    const inside = `${crn}/`;
+    const result = await db.deleteFrom('role_bindings').where((eb) => eb.or([eb('crn_pattern', '=', crn), startsWith(inside)])).executeTakeFirst();
+    return Number(result.numDeletedRows);
   },
   async deleteByPrincipal(db: Executor, principal: string): Promise<number> {
     const result = await db.deleteFrom('role_bindings').where('principal', '=', principal).executeTakeFirst();
