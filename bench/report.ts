@@ -22,6 +22,12 @@ export interface Ratios {
   reqPerSec: number;
   p99: number;
   p50: number;
+  /**
+   * The same-shape baseline's server CPU per request over this scenario's: the throughput ratio
+   * to expect where the server process is the bottleneck, and the figure least moved by other
+   * work on the machine.
+   */
+  cpu: number;
   /** Against the GET baseline, whatever the shape. */
   get: { reqPerSec: number; p99: number; p50: number };
 }
@@ -49,6 +55,7 @@ export function ratiosOf(outcome: ScenarioOutcome, byId: Map<string, ScenarioOut
     reqPerSec: ratio(m.reqPerSec, base.reqPerSec) ?? NaN,
     p99: ratio(m.latencyMs.p99, base.latencyMs.p99) ?? NaN,
     p50: ratio(m.latencyMs.p50, base.latencyMs.p50) ?? NaN,
+    cpu: ratio(base.serverCpuUsPerRequest, m.serverCpuUsPerRequest) ?? NaN,
     get: { reqPerSec: ratio(m.reqPerSec, get.reqPerSec) ?? NaN, p99: ratio(m.latencyMs.p99, get.latencyMs.p99) ?? NaN, p50: ratio(m.latencyMs.p50, get.latencyMs.p50) ?? NaN },
   };
 }
@@ -94,11 +101,11 @@ function renderTable(header: string[], rows: string[][], rightAligned: Set<numbe
 
 export function table(outcomes: ScenarioOutcome[], targets: TargetResult[]): string {
   const byId = new Map(outcomes.map((o) => [o.scenario.id, o]));
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs', 'ratio req/s', 'ratio p99', 'req/s vs GET', 'p99 vs GET', 'srv CPU µs/req', 'target', 'met?'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs', 'ratio req/s', 'ratio p99', 'req/s vs GET', 'p99 vs GET', 'srv CPU µs/req', 'CPU ratio', 'target', 'met?'];
   const rows: string[][] = [];
   for (const o of outcomes) {
     if (o.skipped || o.failed || !o.measurement) {
-      rows.push([o.scenario.title, '—', '—', '—', '', '', '', '', '', '', o.skipped ? `skipped: ${o.skipped}` : `failed: ${o.failed ?? '?'}`, '']);
+      rows.push([o.scenario.title, '—', '—', '—', '', '', '', '', '', '', '', o.skipped ? `skipped: ${o.skipped}` : `failed: ${o.failed ?? '?'}`, '']);
       continue;
     }
     const m = o.measurement;
@@ -116,11 +123,12 @@ export function table(outcomes: ScenarioOutcome[], targets: TargetResult[]): str
       fmt(r?.get.reqPerSec, 2),
       fmt(r?.get.p99, 2),
       fmt(m.serverCpuUsPerRequest, 0),
+      isBaseShape ? '1 (base)' : fmt(r?.cpu, 2),
       own.length === 0 ? '—' : own.map((t) => `${t.target} (${fmt(t.value ?? undefined, 2)})`).join('; '),
       own.length === 0 ? '' : own.every((t) => t.met) ? 'yes' : `NO (${own.filter((t) => !t.met).length}/${own.length} missed)`,
     ]);
   }
-  return renderTable(header, rows, new Set([1, 2, 3, 5, 6, 7, 8, 9]));
+  return renderTable(header, rows, new Set([1, 2, 3, 5, 6, 7, 8, 9, 10]));
 }
 
 /** Lines about failed requests and scenario-specific facts, printed under the table. */
@@ -170,7 +178,7 @@ export function writeResults(
     finishedAt: run.finishedAt.toISOString(),
     settings: run.settings,
     machine: { ...run.machineAtStart, loadavgAtEnd: loadavg() },
-    ratioNote: 'ratios.reqPerSec/p99/p50 are against the baseline of the same request shape (ratios.shape: GET or POST); ratios.get is against the GET baseline',
+    ratioNote: 'ratios.reqPerSec/p99/p50 are against the baseline of the same request shape (ratios.shape: GET or POST); ratios.cpu is that baseline\'s server CPU per request over this scenario\'s; ratios.get is against the GET baseline',
     scenarios: outcomes.map((o) => ({
       id: o.scenario.id,
       title: o.scenario.title,

@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   console.log(`keyward bench — ${machineAtStart.cpus} CPUs, node ${machineAtStart.node}, ${settings.duration} s/scenario, ${settings.connections} connections`);
   console.log('ratio req/s and ratio p99: against the baseline of the same request shape (column "vs": GET or POST);');
   console.log('req/s vs GET and p99 vs GET: against the GET baseline. Latencies with microsecond resolution, 2xx only.');
+  console.log('CPU ratio: the same-shape baseline\'s server CPU µs/req over this one\'s (least moved by other work on the machine).');
   console.log('');
   console.log(table(outcomes, targets));
   const extra = notes(outcomes);
