@@ -6,6 +6,7 @@ import type { ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
+import type { AuditFilterInput } from '../../services/audit/audit-query.js';
 
 /** A CloudEvent of DESIGN §4, as the server returns it. */
 interface AuditEvent {
@@ -82,14 +83,7 @@ const columns: Column<AuditEvent>[] = [
   ['Client', (e) => e.data.requestMetadata?.clientAddress ?? ''],
 ];
 
-interface FilterFlags {
-  apiKey?: string;
-  principal?: string;
-  type?: string;
-  result?: string;
-  since?: string;
-  until?: string;
-}
+type FilterFlags = AuditFilterInput;
 
 function filterParams(o: FilterFlags): URLSearchParams {
   const params = new URLSearchParams();

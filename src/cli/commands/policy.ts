@@ -2,15 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { usageError } from '../cli-error.js';
 import { notice, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-
-/** `GET|PATCH /keyward/v1/policy` and `policy describe -o json` (DESIGN §6). */
-export interface Policy {
-  max_key_lifetime: string | null;
-  require_service_account_keys_in_production: boolean;
-  max_keys_per_owner_resource: number;
-  unused_key_days: number;
-  rotation_days: number;
-}
+import type { Policy } from '../../domain/policy.js';
 
 const PATH = '/keyward/v1/policy';
 
