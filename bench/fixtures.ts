@@ -6,6 +6,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, runCli, startBaseline, startKeyward, type Child, type KeywardServer } from './processes.js';
 import { seedKeys, type Credentials } from './seed-million.js';
+import { seedGrants } from './seed-grants.js';
 
 export interface Settings {
   /** Measured seconds per scenario. */
@@ -33,7 +34,7 @@ export interface MillionFixture extends KeywardFixture {
   warmupKeys: Credentials[];
 }
 
-export type FixtureName = 'baseline' | 'keyward' | 'keyward-audit-off' | 'keyward-million';
+export type FixtureName = 'baseline' | 'keyward' | 'keyward-audit-off' | 'keyward-million' | 'keyward-grants';
 
 export class Fixtures {
   private readonly started = new Map<FixtureName, Promise<unknown>>();
@@ -93,6 +94,24 @@ export class Fixtures {
       this.stops.set('keyward-audit-off', () => server.stop());
       this.log(`keyward (audit off, same store) on ${server.url} (pid ${server.pid})`);
       return { server, ...this.keysCreated, info: { audit: 'off', keys: this.keysCreated.keys.length } };
+    });
+  }
+
+  /**
+   * A third server (audit all) on a copy of the first one's store with 10,000 ACLs and 10,000 role
+   * bindings added, for verify with an action.
+   */
+  keywardGrants(): Promise<KeywardFixture> {
+    return this.once('keyward-grants', async () => {
+      await this.keyward();
+      if (!this.snapshot || !this.keysCreated) throw new Error('no snapshot of the keyward store');
+      const dataDir = cleanup.tempDir('data-grants');
+      copyFileSync(this.snapshot, join(dataDir, 'keyward.db'));
+      const seeded = seedGrants(dataDir, this.keysCreated.cluster, { acls: 10_000, roleBindings: 10_000 });
+      const server = await startKeyward(dataDir, ['--audit-data-plane', 'all']);
+      this.stops.set('keyward-grants', () => server.stop());
+      this.log(`keyward (audit all, ${seeded.acls} ACLs, ${seeded.roleBindings} role bindings) on ${server.url} (pid ${server.pid})`);
+      return { server, ...this.keysCreated, info: { audit: 'all', keys: this.keysCreated.keys.length, ...seeded } };
     });
   }
 

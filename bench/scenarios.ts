@@ -190,15 +190,24 @@ export const SCENARIOS: Scenario[] = [
       };
     },
   },
-  // Issue 4 adds "verify with an action against 10,000 ACLs and 10,000 role bindings" here: a
-  // fixture in fixtures.ts that seeds the ACLs and role bindings (e.g. `keywardAcls()`, by SQL
-  // like seed-million.ts or through the API), and one entry such as
-  //   { id: 'verify-action-acls', title: 'verify + action, 10k ACLs, 10k bindings', shape: 'POST',
-  //     fixtures: ['keyward-acls'], targets: [{ kind: 'throughput', min: 0.8 }, { kind: 'p99', max: 1.5 }],
-  //     async prepare(f) { const k = await f.keywardAcls(); return { url: k.server.url, serverPid: k.server.pid,
-  //       requests: k.keys.map((key) => ({ ...verifyRequest(key, k.cluster), body: JSON.stringify({ key: key.key,
-  //         secret: key.secret, resource: k.cluster, action: { operation: 'READ', resource_type: 'TOPIC',
-  //         resource_name: 'orders' } }) })), verifyBody: VALID }; } },
+  {
+    id: 'verify-action',
+    title: 'verify + action, 10k ACLs, 10k bindings',
+    shape: 'POST',
+    fixtures: ['keyward-grants'],
+    targets: [{ kind: 'throughput-vs', scenario: 'verify', min: 0.8 }],
+    async prepare(f) {
+      const k = await f.keywardGrants();
+      const action = { operation: 'READ', resource_type: 'TOPIC', resource_name: 'orders' };
+      return {
+        url: k.server.url,
+        serverPid: k.server.pid,
+        requests: k.keys.map((key) => ({ ...verifyRequest(key, k.cluster), body: JSON.stringify({ key: key.key, secret: key.secret, resource: k.cluster, action }) })),
+        verifyBody: (body) => VALID(body) && body.includes('"granted":true'),
+        info: k.info,
+      };
+    },
+  },
   {
     id: 'baseline-post-again',
     title: 'baseline POST again (drift check)',
