@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { openStore, migrateToLatest, type Store, type StoreOptions } from '../store/connect.js';
-import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
+import { createAuditLog, sqliteAuditInsert, type AuditLog } from '../services/audit/audit-log.js';
 import { createChangeBus } from '../services/changes.js';
 import { initializeStore, organizationId, type BootstrapResult } from '../services/bootstrap.js';
 import { createServices, type Services } from '../services/index.js';
@@ -48,7 +48,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await bootstrapAudit.close();
       orgId = bootstrapped.organization;
     }
-    const audit = createAuditLog({ db: store.db, source: organizationCrn(orgId), clock });
+    let reportAuditError: (error: unknown) => void = (error) => {
+      process.stderr.write(`keyward: audit write failed: ${(error as Error).message}\n`);
+    };
+    const audit = createAuditLog({
+      db: store.db,
+      source: organizationCrn(orgId),
+      clock,
+      fastInsert: store.sqlite ? sqliteAuditInsert(store.sqlite) : undefined,
+      onError: (error) => reportAuditError(error),
+    });
     const changes = createChangeBus();
     // On PostgreSQL other instances may change keys: caches are trusted only while the
     // LISTEN connection that carries their invalidations is up.
@@ -62,6 +71,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
+    reportAuditError = (error) => app.log.error({ err: { message: (error as Error).message } }, 'audit write failed');
     const stopRetention = startRetention({
       db: store.db,
       clock,

@@ -29,10 +29,15 @@ export function createMetrics(cache: KeyCache) {
       lookups.set({ outcome: 'miss' }, cache.misses);
     },
   });
+  // one bound child per (method, code): no label hashing on the hot path
+  const bound = new Map<string, { inc(): void }>();
   return {
     registry,
     authenticated(method: string, code: string): void {
-      verifications.inc({ method, code });
+      const id = `${method} ${code}`;
+      let counter = bound.get(id);
+      if (!counter) bound.set(id, (counter = verifications.labels(method, code)));
+      counter.inc();
     },
   };
 }

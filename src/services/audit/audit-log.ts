@@ -25,10 +25,14 @@ class ChainWriter {
     const rows: CloudEvent[] = [];
     for (const event of events) {
       seq += 1;
-      const unhashed = { ...event, keywardchain: this.chain, keywardseq: seq, keywardprevhash: prev };
-      const hash = eventHash(unhashed);
-      rows.push({ ...unhashed, keywardhash: hash });
-      prev = hash;
+      // the events are fresh objects: chain them in place rather than copy them twice
+      const row = event as CloudEvent;
+      row.keywardchain = this.chain;
+      row.keywardseq = seq;
+      row.keywardprevhash = prev;
+      row.keywardhash = eventHash(row);
+      rows.push(row);
+      prev = row.keywardhash;
     }
     return {
       rows,
@@ -68,6 +72,23 @@ export interface AuditLogOptions {
   /** Flush early when this many events are buffered (default 500). */
   maxBatch?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Writes rows synchronously (SQLite: one prepared statement, one transaction). Called while the
+   * store's connection is held, so no other statement interleaves.
+   */
+  fastInsert?: (rows: ReturnType<typeof toRow>[]) => void;
+  /** Most data-plane events held while the store cannot take them (default 100,000). */
+  maxBuffered?: number;
+}
+
+/** A fast insert for SQLite: one prepared statement, one transaction per slice. */
+export function sqliteAuditInsert(sqlite: { prepare(sql: string): { run(...args: unknown[]): unknown }; transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void }) {
+  const statement = sqlite.prepare(
+    'INSERT INTO audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  return sqlite.transaction((rows: ReturnType<typeof toRow>[]) => {
+    for (const r of rows) statement.run(r.chain, r.seq, r.id, r.time, r.type, r.method, r.principal, r.api_key, r.result, r.event, r.prev_hash, r.hash);
+  });
 }
 
 export interface AuditLog {
@@ -85,8 +106,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const management = new ChainWriter(`${instance}/management`);
   const dataPlane = new ChainWriter(`${instance}/data-plane`);
   const maxBatch = options.maxBatch ?? 500;
+  const maxBuffered = options.maxBuffered ?? 100_000;
   let buffer: AuditInput[] = [];
   let closed = false;
+  let dropped = 0;
+  const SLICE = 100;
 
   async function insert(db: Executor, writer: ChainWriter, inputs: AuditInput[]): Promise<() => void> {
     if (inputs.length === 0) return () => undefined;
@@ -98,18 +122,36 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     return commit;
   }
 
+  /** Data-plane rows in slices, yielding to the event loop between them so requests keep flowing. */
+  async function insertSlice(batch: AuditInput[]): Promise<void> {
+    const fast = options.fastInsert;
+    if (!fast) {
+      (await insert(options.db, dataPlane, batch))();
+      return;
+    }
+    const now = options.clock();
+    const { rows, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
+    const records = rows.map(toRow);
+    await options.db.connection().execute(async () => fast(records));
+    commit();
+  }
+
   async function flush(): Promise<void> {
     await dataPlane.mutex.run(async () => {
       while (buffer.length > 0) {
-        const batch = buffer.slice(0, maxBatch);
+        const batch = buffer.slice(0, SLICE);
         try {
-          const commit = await insert(options.db, dataPlane, batch);
-          commit();
+          await insertSlice(batch);
           buffer = buffer.slice(batch.length);
         } catch (error) {
           options.onError?.(error);
           return;
         }
+        if (buffer.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (dropped > 0) {
+        options.onError?.(new Error(`the audit buffer was full: ${dropped} data-plane events were not recorded`));
+        dropped = 0;
       }
     });
   }
@@ -136,6 +178,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     record(input) {
       if (closed) return;
+      if (buffer.length >= maxBuffered) {
+        dropped++;
+        return;
+      }
+      // the event's time is when it happened, not when the batch is written
+      if (input.time === undefined) input.time = options.clock();
       buffer.push(input);
       if (buffer.length >= maxBatch) void flush();
     },

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './event-id.js';
 
 export type AuditType = 'io.keyward.authentication' | 'io.keyward.authorization' | 'io.keyward.management';
 export type AuditStatus = 'SUCCESS' | 'UNAUTHENTICATED' | 'UNAUTHORIZED' | 'FAILURE';
@@ -64,7 +64,7 @@ export function buildCloudEvent(source: string, input: AuditInput, now: Date): U
   data.result = result;
   return {
     specversion: '1.0',
-    id: randomUUID(),
+    id: uuidv7(),
     source,
     type: input.type,
     subject: input.subject,

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, randomUUID, type JsonWebKey as NodeJsonWebKey, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Database, SigningKeysTable } from '../../store/database.js';
 import type { ChangeBus } from '../changes.js';
@@ -20,7 +20,8 @@ export interface PublicJwk {
 
 export interface ActiveSigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  /** A Node KeyObject: signing with node:crypto directly costs half what WebCrypto does. */
+  privateKey: KeyObject;
 }
 
 export interface SigningKeyStoreOptions {
@@ -85,7 +86,7 @@ export class SigningKeyStore {
       row = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').orderBy('kid', 'desc').executeTakeFirstOrThrow();
     }
     const privateJwk = JSON.parse(row.encrypted ? decryptPrivateKey(row.private_jwk, this.options.masterKey) : row.private_jwk) as JWK;
-    return { kid: row.kid, privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey };
+    return { kid: row.kid, privateKey: createPrivateKey({ key: privateJwk as NodeJsonWebKey, format: 'jwk' }) };
   }
 
   /** The key that signs now (loaded once, reloaded after a rotation anywhere). */

@@ -1,8 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { RequestMetadata } from '../context.js';
 import type { Verify } from '../verify/verifier.js';
 import { SIGNING_ALG, type SigningKeyStore } from './signing-keys.js';
+
+const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
+
+/**
+ * A compact JWS (RFC 7515) signed with ES256: the signature is the raw r||s pair (IEEE P1363), as
+ * JWA §3.4 requires. Node's synchronous signer costs about half of WebCrypto's per token; jose
+ * still publishes the keys and the tests verify every token with jose and oauth4webapi.
+ */
+export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  return `${input}.${base64url(sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }))}`;
+}
 
 /** RFC 6749 §5.2 errors, as the token endpoint answers them. */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'invalid_grant' | 'temporarily_unavailable';
@@ -56,17 +67,11 @@ export function createTokenService(options: TokenServiceOptions) {
     // A token never outlives its key.
     const keyExpiry = key.expiresAt ? Math.floor(new Date(key.expiresAt).getTime() / 1000) : Number.POSITIVE_INFINITY;
     const exp = Math.min(now + options.ttlSeconds, keyExpiry);
-    const claims: Record<string, unknown> = { key_id: key.id, scope: scope ?? '' };
-    const accessToken = await new SignJWT(claims)
-      .setProtectedHeader({ alg: SIGNING_ALG, kid: signing.kid, typ: 'JWT' })
-      .setIssuer(options.issuer)
-      .setSubject(key.ownerId)
-      .setAudience(key.resourceId)
-      .setIssuedAt(now)
-      .setNotBefore(now)
-      .setExpirationTime(exp)
-      .setJti(randomUUID())
-      .sign(signing.privateKey);
+    const accessToken = signJwt(
+      { alg: SIGNING_ALG, kid: signing.kid, typ: 'JWT' },
+      { iss: options.issuer, sub: key.ownerId, aud: key.resourceId, iat: now, nbf: now, exp, jti: randomUUID(), scope: scope ?? '', key_id: key.id },
+      signing.privateKey,
+    );
     return { ok: true, access_token: accessToken, token_type: 'Bearer', expires_in: exp - now, ...(scope ? { scope } : {}) };
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
 
 /**
@@ -8,6 +8,7 @@ import type { Database } from '../../store/database.js';
 export class LastUsedRecorder {
   private readonly written = new Map<string, number>();
   private pending = new Map<string, string>();
+  private update?: CompiledQuery;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -34,10 +35,16 @@ export class LastUsedRecorder {
     const batch = this.pending;
     this.pending = new Map();
     try {
+      // compiled once; parameters in order: last_used, id, last_used again
+      this.update ??= this.db
+        .updateTable('api_keys')
+        .set({ last_used: '?' })
+        .where('id', '=', '?')
+        .where((eb) => eb.or([eb('last_used', 'is', null), eb('last_used', '<', '?')]))
+        .compile();
+      const sql = this.update.sql;
       await this.db.transaction().execute(async (trx) => {
-        for (const [id, at] of batch) {
-          await trx.updateTable('api_keys').set({ last_used: at }).where('id', '=', id).where((eb) => eb.or([eb('last_used', 'is', null), eb('last_used', '<', at)])).execute();
-        }
+        for (const [id, at] of batch) await trx.executeQuery(CompiledQuery.raw(sql, [at, id, at]));
       });
     } catch {
       for (const [id] of batch) this.written.delete(id);
