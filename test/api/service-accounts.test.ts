@@ -134,7 +134,7 @@ describe.each(DIALECTS)('/iam/v2/service-accounts on $name', ({ skip, create }) 
     expectError(await h.call({ method: 'GET', url: '/keyward/v1/whoami', auth: keys[2] }), 401, 'user_unauthenticated', 'Invalid API key or secret');
     const list = await h.call({ method: 'GET', url: `/iam/v2/api-keys?spec.owner=${sa}` });
     expect(list.json().data).toEqual([]);
-    expect((await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${lkc}` })).headers['x-keyward-deleted']).toBe('api_keys=0, acls=0');
+    expect((await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${lkc}` })).headers['x-keyward-deleted']).toBe('api_keys=0, role_bindings=0, acls=0');
   });
 
   it.skipIf(skip)('only an OrganizationAdmin manages service accounts', async () => {

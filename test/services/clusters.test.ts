@@ -52,7 +52,7 @@ describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
     expect(kafka.rows).toEqual([]);
     const registries = await clustersRepo.list(s.runtime.store.db, 'schema-registry', { environmentId: env }, { limit: 100, offset: 0 });
     expect(registries.rows.map((c) => c.id)).toEqual([sr.id]);
-    expect(await s.services.schemaRegistries.delete(s.adminCtx, sr.id)).toEqual({ api_keys: 0, acls: 0 });
+    expect(await s.services.schemaRegistries.delete(s.adminCtx, sr.id)).toEqual({ api_keys: 0, role_bindings: 0, acls: 0 });
   });
 
   it.skipIf(skip)('deleting a cluster deletes its keys and ACLs in one change and announces each key', async () => {
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
       resource_name: 'orders', pattern_type: 'LITERAL', host: '*', created_at: START.toISOString(),
     }).execute();
     s.changes.length = 0;
-    expect(await s.services.kafkaClusters.delete(s.adminCtx, c.id)).toEqual({ api_keys: 2, acls: 1 });
+    expect(await s.services.kafkaClusters.delete(s.adminCtx, c.id)).toEqual({ api_keys: 2, role_bindings: 0, acls: 1 });
     expect(s.changes).toEqual(expect.arrayContaining([{ kind: 'api-key', id: k1.key.id }, { kind: 'api-key', id: k2.key.id }, { kind: 'grants' }]));
     expect(s.changes.some((ch) => ch.kind === 'api-key' && ch.id === other.key.id)).toBe(false);
     expect(await s.runtime.store.db.selectFrom('api_keys').select('id').where('resource_id', '=', c.id).execute()).toEqual([]);
