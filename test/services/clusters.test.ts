@@ -72,7 +72,7 @@ describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
     expect(await s.runtime.store.db.selectFrom('api_keys').select('id').where('resource_id', '=', c.id).execute()).toEqual([]);
     expect(await s.runtime.store.db.selectFrom('acls').select('id').where('cluster_id', '=', c.id).execute()).toEqual([]);
     const event = (await s.managementEvents('cmk.DeleteCluster')).find((e) => e.event.subject === s.services.kafkaClusters.crn(c));
-    expect((event?.event.data as { request: unknown }).request).toEqual({ id: c.id, deleted_api_keys: 2, deleted_acls: 1 });
+    expect((event?.event.data as { request: unknown }).request).toEqual({ id: c.id, deleted_api_keys: 2, deleted_role_bindings: 0, deleted_acls: 1 });
     expect((await s.services.apiKeys.get(s.adminCtx, other.key.id)).id).toBe(other.key.id);
     await s.services.serviceAccounts.delete(s.adminCtx, sa.id);
   });
