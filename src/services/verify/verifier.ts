@@ -91,10 +91,31 @@ export function createVerifier(deps: VerifierDeps) {
 
   const auditMode = deps.auditMode ?? 'all';
 
-  function audit(input: VerifyRequest, result: VerifyResult): void {
+  /**
+   * One event per request. When an action was decided, it is the `io.keyward.authorization` event,
+   * which carries the authentication (principal, mechanism, key) and the deciding rule together, as
+   * Confluent's authorization events do; otherwise it is the `io.keyward.authentication` event.
+   */
+  function audit(input: VerifyRequest, result: VerifyResult, decision?: AuthorizationOutcome): void {
     deps.onResult?.(input.method, result.code);
     if (auditMode === 'off') return;
     if (result.valid && (input.auditSuccess === false || auditMode === 'failures')) return;
+    if (decision && result.key) {
+      deps.audit.record({
+        type: 'io.keyward.authorization',
+        method: input.method,
+        subject: resourceCrn(deps.organizationId, result.key),
+        principal: `User:${result.key.ownerId}`,
+        apiKey: result.key.id,
+        mechanism: input.mechanism,
+        request: input.request,
+        authorization: decision.audit,
+        status: decision.granted ? 'SUCCESS' : 'UNAUTHORIZED',
+        reason: decision.granted ? undefined : decision.reason,
+        details: input.resource ? { resource: input.resource } : undefined,
+      });
+      return;
+    }
     const subject = result.key ? resourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
     const principal = result.key ? `User:${result.key.ownerId}` : undefined;
     deps.audit.record({
@@ -156,33 +177,22 @@ export function createVerifier(deps: VerifierDeps) {
     }
     const principal = `User:${key.ownerId}`;
     let authorization: { granted: true; reason: string } | undefined;
+    let decision: AuthorizationOutcome | undefined;
     if (input.action) {
       const decided = deps.authorizer
         ? deps.authorizer(key, principal, input.action, input.request.clientAddress)
         : { granted: false, reason: 'No authorizer is configured', audit: { granted: false } };
-      const outcome: AuthorizationOutcome = decided instanceof Promise ? await decided : decided;
-      deps.audit.record({
-        type: 'io.keyward.authorization',
-        method: input.method,
-        subject: resourceCrn(deps.organizationId, key),
-        principal,
-        apiKey: key.id,
-        mechanism: input.mechanism,
-        request: input.request,
-        authorization: outcome.audit,
-        status: outcome.granted ? 'SUCCESS' : 'UNAUTHORIZED',
-        reason: outcome.granted ? undefined : outcome.reason,
-      });
-      if (!outcome.granted) {
-        const result: VerifyResult = { valid: false, code: 'FORBIDDEN', reason: outcome.reason, key, principal, authorization: { granted: false, reason: outcome.reason } };
-        audit(input, result);
+      decision = decided instanceof Promise ? await decided : decided;
+      if (!decision.granted) {
+        const result: VerifyResult = { valid: false, code: 'FORBIDDEN', reason: decision.reason, key, principal, authorization: { granted: false, reason: decision.reason } };
+        audit(input, result, decision);
         return result;
       }
-      authorization = { granted: true, reason: outcome.reason };
+      authorization = { granted: true, reason: decision.reason };
     }
     deps.lastUsed.touch(key.id);
     const result: VerifyResult = { valid: true, code: 'VALID', key, principal, ...(authorization ? { authorization } : {}) };
-    audit(input, result);
+    audit(input, result, decision);
     return result;
   };
 }
