@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payloads } from './postgres-change-relay.js';
+import { channelFor, payloads } from './postgres-change-relay.js';
 
 describe('payloads', () => {
   it('splits large batches under the NOTIFY limit and keeps every change', () => {
@@ -12,5 +12,13 @@ describe('payloads', () => {
   });
   it('sends one small batch as one payload', () => {
     expect(payloads('me', [{ kind: 'owner', id: 'sa-abc123' }])).toEqual(['{"origin":"me","changes":[{"kind":"owner","id":"sa-abc123"}]}']);
+  });
+});
+
+describe('channelFor', () => {
+  it('gives each schema its own valid channel name', () => {
+    expect(channelFor('public')).toMatch(/^keyward_changes_[0-9a-f]{16}$/);
+    expect(channelFor('public')).toBe(channelFor('public'));
+    expect(channelFor('tenant_a')).not.toBe(channelFor('tenant_b'));
   });
 });

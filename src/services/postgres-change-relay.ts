@@ -1,8 +1,17 @@
 import { sql } from 'kysely';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import type { Change, ChangeBus, ChangeRelay } from './changes.js';
 
 export const CHANGE_CHANNEL = 'keyward_changes';
+
+/**
+ * The channel of one store: keyward's tables live in one schema, and deployments that share a
+ * database in different schemas must not hear (and flush their caches on) each other's changes.
+ */
+export function channelFor(schema: string): string {
+  return `${CHANGE_CHANNEL}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+}
 const MAX_PAYLOAD = 7000; // PostgreSQL's NOTIFY payload limit is 8000 bytes
 
 interface Message {
@@ -33,6 +42,17 @@ export function payloads(origin: string, changes: Change[]): string[] {
   return out;
 }
 
+async function currentSchema(databaseUrl: string): Promise<string> {
+  const probe = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    const { rows } = await probe.query<{ schema: string | null }>('select current_schema() as schema');
+    return rows[0]?.schema ?? 'public';
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+}
+
 export interface PostgresRelayOptions {
   databaseUrl: string;
   bus: ChangeBus;
@@ -51,12 +71,13 @@ export interface PostgresRelayOptions {
 export async function startPostgresRelay(options: PostgresRelayOptions): Promise<{ stop(): Promise<void> }> {
   let client: pg.Client | undefined;
   let stopped = false;
+  const channel = channelFor(await currentSchema(options.databaseUrl));
   let retry: NodeJS.Timeout | undefined;
 
   const relay: ChangeRelay = {
     async announce(trx, changes) {
       for (const payload of payloads(options.instanceId, changes)) {
-        await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(trx);
+        await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
       }
     },
   };
@@ -69,7 +90,7 @@ export async function startPostgresRelay(options: PostgresRelayOptions): Promise
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: options.databaseUrl });
     next.on('notification', (message) => {
-      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+      if (message.channel !== channel || !message.payload) return;
       try {
         const parsed = JSON.parse(message.payload) as Message;
         if (parsed.origin !== options.instanceId) options.bus.publish(parsed.changes);
@@ -86,7 +107,7 @@ export async function startPostgresRelay(options: PostgresRelayOptions): Promise
     next.on('error', lost);
     next.on('end', lost);
     await next.connect();
-    await next.query(`LISTEN ${CHANGE_CHANNEL}`);
+    await next.query(`LISTEN ${channel}`);
     client = next;
     options.bus.publish([{ kind: 'all' }]);
     options.onHealth?.(true);
