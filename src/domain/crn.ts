@@ -24,6 +24,17 @@ export function buildCrn(parts: CrnParts): string {
   return crn;
 }
 
+/**
+ * The CRN of what an API key is for: a Kafka cluster (`…/cloud-cluster=lkc-x`), a Schema Registry
+ * (`…/schema-registry=lsrc-x`), or the organization for `cloud` keys.
+ */
+export function resourceCrn(organization: string, resource: { kind: 'cloud' | 'kafka' | 'schema-registry'; id: string; environment: string | null }): string {
+  if (resource.kind === 'cloud' || resource.environment === null) return organizationCrn(organization);
+  return resource.kind === 'kafka'
+    ? buildCrn({ organization, environment: resource.environment, cloudCluster: resource.id })
+    : buildCrn({ organization, environment: resource.environment, schemaRegistry: resource.id });
+}
+
 /** Does the CRN pattern (literal, or a prefix ending in `*`) cover the resource's CRN? */
 export function crnMatches(pattern: string, crn: string): boolean {
   if (pattern.endsWith('*')) return crn.startsWith(pattern.slice(0, -1));

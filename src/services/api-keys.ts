@@ -1,7 +1,7 @@
 import { errors } from '../domain/errors.js';
 import { newApiKeyId } from '../domain/ids.js';
 import { generateSecret, hashSecret } from '../domain/secrets.js';
-import { buildCrn } from '../domain/crn.js';
+import { organizationCrn, resourceCrn } from '../domain/crn.js';
 import { parseDuration } from '../domain/durations.js';
 import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
 import { clustersRepo } from '../store/repositories/clusters.js';
@@ -10,10 +10,9 @@ import { serviceAccountsRepo } from '../store/repositories/service-accounts.js';
 import type { Executor } from '../store/repositories/executor.js';
 import { keyAccess, type KeyTarget } from './access.js';
 import { clusterCrn } from './clusters.js';
-import { organizationCrn } from '../domain/crn.js';
 import { applyChange, type ChangeTools } from './change.js';
 import { nowIso, type Actor, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, pageResult, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { parseTimestamp, requireText } from './validation.js';
 import { freshId } from './fresh-id.js';
 import { enforceKeyPolicy } from './policy.js';
@@ -198,10 +197,7 @@ export function createApiKeyService(deps: ServiceDeps) {
   }
 
   function keySubject(resource: { id: string; kind: ResourceKind; environment: string | null }): string {
-    if (resource.kind === 'cloud' || resource.environment === null) return buildCrn({ organization: deps.organizationId });
-    return resource.kind === 'kafka'
-      ? buildCrn({ organization: deps.organizationId, environment: resource.environment, cloudCluster: resource.id })
-      : buildCrn({ organization: deps.organizationId, environment: resource.environment, schemaRegistry: resource.id });
+    return resourceCrn(deps.organizationId, resource);
   }
 
   async function resolveOwner(actor: Actor, serviceAccount: unknown): Promise<{ id: string; kind: OwnerKind }> {
@@ -217,8 +213,13 @@ export function createApiKeyService(deps: ServiceDeps) {
     return { id: sa.id, kind: 'service-account' };
   }
 
+  /** May the caller act on this stored key at this level (the rules of `keyAccess`)? */
+  const canAccess = async (ctx: CallContext, row: ApiKeyRow, level: 'read' | 'manage') => access.can(ctx, await targetOf(deps.db, row), level);
+
   return {
     findAccessible,
+    canAccess,
+    rowSubject,
     toViews,
     insertKey,
     keySubject,
@@ -252,9 +253,9 @@ export function createApiKeyService(deps: ServiceDeps) {
       const ownerId = filter.owner;
       let resourceIds: string[] | undefined;
       if (filter.environment !== undefined) {
-        const { rows } = await clustersRepo.list(deps.db, 'kafka', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
-        const sr = await clustersRepo.list(deps.db, 'schema-registry', { environmentId: filter.environment }, { limit: 10_000, offset: 0 });
-        resourceIds = [...rows, ...sr.rows].map((c) => c.id);
+        const kafka = await clustersRepo.all(deps.db, 'kafka', { environmentId: filter.environment });
+        const registries = await clustersRepo.all(deps.db, 'schema-registry', { environmentId: filter.environment });
+        resourceIds = [...kafka, ...registries].map((c) => c.id);
       }
       const repoFilter = { ownerId, resourceId: filter.resource, resourceIds, status: filter.status as 'active' | undefined, now: nowIso(deps.clock) };
       // Whoever may read every key (OrganizationAdmin, AccountAdmin) pages in the database; anyone
@@ -264,9 +265,8 @@ export function createApiKeyService(deps: ServiceDeps) {
         return pageResult(await toViews(deps.db, rows), total, p);
       }
       const { rows } = await apiKeysRepo.list(deps.db, repoFilter, { limit: 1_000_000, offset: 0 });
-      const visible: ApiKeyRow[] = [];
-      for (const row of rows) if (await access.can(ctx, await targetOf(deps.db, row), 'read')) visible.push(row);
-      return pageResult(await toViews(deps.db, visible.slice(p.offset, p.offset + p.limit)), visible.length, p);
+      const visible = await visiblePage(rows, async (row) => access.can(ctx, await targetOf(deps.db, row), 'read'), p);
+      return { ...visible, items: await toViews(deps.db, visible.items) };
     },
     async update(ctx: CallContext, id: string, input: { description?: unknown; displayName?: unknown }): Promise<ApiKeyView> {
       const row = await findManageable(ctx, id);

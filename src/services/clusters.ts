@@ -1,12 +1,12 @@
 import { errors } from '../domain/errors.js';
-import { buildCrn } from '../domain/crn.js';
+import { buildCrn, resourceCrn } from '../domain/crn.js';
 import { clustersRepo, type ClusterKind, type ClusterRow } from '../store/repositories/clusters.js';
 import { environmentsRepo } from '../store/repositories/environments.js';
 import { apiKeysRepo } from '../store/repositories/api-keys.js';
 import { aclsRepo, roleBindingsRepo } from '../store/repositories/grants.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { requireOneOf, requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 import { settingsRepo } from '../store/repositories/settings.js';
@@ -31,9 +31,7 @@ export interface ClusterInput {
 const LABEL = { kafka: 'Kafka cluster', 'schema-registry': 'Schema Registry cluster' } as const;
 
 export function clusterCrn(organizationId: string, cluster: Pick<ClusterRow, 'id' | 'kind' | 'environment_id'>): string {
-  return cluster.kind === 'kafka'
-    ? buildCrn({ organization: organizationId, environment: cluster.environment_id, cloudCluster: cluster.id })
-    : buildCrn({ organization: organizationId, environment: cluster.environment_id, schemaRegistry: cluster.id });
+  return resourceCrn(organizationId, { kind: cluster.kind, id: cluster.id, environment: cluster.environment_id });
 }
 
 function validEndpoint(value: unknown, kind: ClusterKind): string | null {
@@ -83,10 +81,8 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
       if (filter.environment !== undefined && !(await environmentsRepo.find(deps.db, filter.environment))) {
         throw errors.notFound('Environment', filter.environment);
       }
-      const { rows } = await clustersRepo.list(deps.db, kind, { environmentId: filter.environment }, { limit: 100_000, offset: 0 });
-      const visible: Cluster[] = [];
-      for (const row of rows) if (await deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, row))) visible.push(row);
-      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+      const rows = await clustersRepo.all(deps.db, kind, { environmentId: filter.environment });
+      return visiblePage(rows, (row) => deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, row)), p);
     },
     async create(ctx: CallContext, input: ClusterInput): Promise<Cluster> {
       const name = requireText(input.name, 'display_name', 64);

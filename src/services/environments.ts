@@ -6,7 +6,7 @@ import { roleBindingsRepo } from '../store/repositories/grants.js';
 import { settingsRepo } from '../store/repositories/settings.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { requireOneOf, requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 
@@ -42,10 +42,8 @@ export function createEnvironmentService(deps: ServiceDeps) {
     /** The environments the caller may read. */
     async list(ctx: CallContext, page: PageRequest): Promise<PageResult<Environment>> {
       const p = decodePage(page);
-      const { rows } = await environmentsRepo.list(deps.db, { limit: 100_000, offset: 0 });
-      const visible: Environment[] = [];
-      for (const row of rows) if (await deps.authz.can(ctx, 'environment:read', crn(row.id))) visible.push(row);
-      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+      const rows = await environmentsRepo.all(deps.db);
+      return visiblePage(rows, (row) => deps.authz.can(ctx, 'environment:read', crn(row.id)), p);
     },
     async create(ctx: CallContext, input: { name: unknown; stage?: unknown }): Promise<Environment> {
       await deps.authz.require(ctx, 'environment:manage', organizationCrn(deps.organizationId));

@@ -8,9 +8,6 @@
 import { errors } from '../domain/errors.js';
 import { hashSecret, isWellFormedSecret } from '../domain/secrets.js';
 import { apiKeysRepo, type ApiKeyRow } from '../store/repositories/api-keys.js';
-import { clustersRepo } from '../store/repositories/clusters.js';
-import { keyAccess } from './access.js';
-import { clusterCrn } from './clusters.js';
 import type { ApiKeyService } from './api-keys.js';
 import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
@@ -54,17 +51,9 @@ export function parseLeakReports(body: unknown): LeakReport[] {
 }
 
 export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
-  const access = keyAccess(deps);
   /** The key's id is named only to whoever may manage the key (its owner, or by role, DESIGN §5). */
-  async function mayManage(ctx: CallContext, row: ApiKeyRow): Promise<boolean> {
-    const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(deps.db, row.resource_id);
-    return access.can(ctx, { owner: { kind: row.owner_kind, id: row.owner_id }, resourceCrn: cluster ? clusterCrn(deps.organizationId, cluster) : undefined }, 'manage');
-  }
-
-  async function subjectOf(row: ApiKeyRow): Promise<string> {
-    const environment = row.resource_kind === 'cloud' ? null : ((await clustersRepo.find(deps.db, row.resource_id))?.environment_id ?? null);
-    return apiKeys.keySubject({ id: row.resource_id, kind: row.resource_kind, environment });
-  }
+  const mayManage = (ctx: CallContext, row: ApiKeyRow) => apiKeys.canAccess(ctx, row, 'manage');
+  const subjectOf = (row: ApiKeyRow) => apiKeys.rowSubject(deps.db, row);
 
   return {
     /**

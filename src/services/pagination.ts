@@ -30,6 +30,16 @@ export function decodePage(request: PageRequest): { limit: number; offset: numbe
   return { limit, offset };
 }
 
+/**
+ * One page of the rows the caller may see. Visibility is decided per row (by the authorizer), so
+ * the rows are filtered here and paged in memory.
+ */
+export async function visiblePage<T>(rows: T[], canSee: (row: T) => Promise<boolean>, page: { limit: number; offset: number }): Promise<PageResult<T>> {
+  const visible: T[] = [];
+  for (const row of rows) if (await canSee(row)) visible.push(row);
+  return pageResult(visible.slice(page.offset, page.offset + page.limit), visible.length, page);
+}
+
 export function pageResult<T>(items: T[], total: number, page: { limit: number; offset: number }): PageResult<T> {
   const next = page.offset + items.length;
   return next < total ? { items, total, nextToken: Buffer.from(String(next), 'utf8').toString('base64url') } : { items, total };

@@ -11,7 +11,7 @@ import { clustersRepo } from '../store/repositories/clusters.js';
 import type { Executor } from '../store/repositories/executor.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { freshId } from './fresh-id.js';
 
 export type RoleBinding = RoleBindingRow;
@@ -95,10 +95,8 @@ export function createRoleBindingService(deps: ServiceDeps) {
       const p = decodePage(page);
       if (filter.roleName !== undefined && !findRole(filter.roleName)) throw errors.invalidFilter(`Unknown role "${filter.roleName}"; the roles are ${ROLE_NAMES.join(', ')}`);
       // Only the bindings the caller may read; filtered here because readability is per binding.
-      const visible: RoleBinding[] = [];
       const rows = await roleBindingsRepo.list(deps.db, filter, { limit: 100_000, offset: 0 });
-      for (const row of rows) if (await deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern))) visible.push(row);
-      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+      return visiblePage(rows, (row) => deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern)), p);
     },
     async delete(ctx: CallContext, id: string): Promise<RoleBinding> {
       const row = await get(ctx, id);

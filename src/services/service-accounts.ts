@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../store/connect.js';
 import { serviceAccountCrn } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 import { deleteOwnedBy, type DeletedCounts } from './principals.js';
@@ -46,10 +46,8 @@ export function createServiceAccountService(deps: ServiceDeps) {
     /** The service accounts the caller may read. */
     async list(ctx: CallContext, filter: { displayName?: string }, page: PageRequest): Promise<PageResult<ServiceAccount>> {
       const p = decodePage(page);
-      const { rows } = await serviceAccountsRepo.list(deps.db, { name: filter.displayName }, { limit: 100_000, offset: 0 });
-      const visible: ServiceAccount[] = [];
-      for (const row of rows) if (await deps.authz.can(ctx, 'service-account:read', crn(row.id))) visible.push(row);
-      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+      const rows = await serviceAccountsRepo.all(deps.db, { name: filter.displayName });
+      return visiblePage(rows, (row) => deps.authz.can(ctx, 'service-account:read', crn(row.id)), p);
     },
     async create(ctx: CallContext, input: { name: unknown; description: unknown }): Promise<ServiceAccount> {
       await deps.authz.require(ctx, 'service-account:manage', organizationCrn(deps.organizationId));

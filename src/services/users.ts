@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../store/connect.js';
 import { userCrn } from './access.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
-import { decodePage, pageResult, type PageRequest, type PageResult } from './pagination.js';
+import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 import { deleteOwnedBy, type DeletedCounts } from './principals.js';
@@ -35,10 +35,8 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
     /** The users the caller may read. */
     async list(ctx: CallContext, page: PageRequest): Promise<PageResult<User>> {
       const p = decodePage(page);
-      const { rows } = await usersRepo.list(deps.db, { limit: 100_000, offset: 0 });
-      const visible: User[] = [];
-      for (const row of rows) if (await canRead(ctx, row.id)) visible.push(row);
-      return pageResult(visible.slice(p.offset, p.offset + p.limit), visible.length, p);
+      const rows = await usersRepo.all(deps.db);
+      return visiblePage(rows, (row) => canRead(ctx, row.id), p);
     },
     /** Creates the user and its first `cloud` key; the secret is in this answer only. */
     async create(ctx: CallContext, input: { email: unknown; fullName: unknown }): Promise<{ user: User; key: string; secret: string }> {

@@ -48,10 +48,10 @@ describe.each(DIALECTS)('cluster services on $name', ({ skip, create }) => {
     expect(sr.id).toMatch(/^lsrc-[a-z0-9]{6}$/);
     await expectKeywardError(s.services.kafkaClusters.update(s.adminCtx, sr.id, { name: 'x' }), 'not_found', `Kafka cluster "${sr.id}" not found`);
     await expectKeywardError(s.services.kafkaClusters.delete(s.adminCtx, sr.id), 'not_found');
-    const kafka = await clustersRepo.list(s.runtime.store.db, 'kafka', { environmentId: env }, { limit: 100, offset: 0 });
-    expect(kafka.rows).toEqual([]);
-    const registries = await clustersRepo.list(s.runtime.store.db, 'schema-registry', { environmentId: env }, { limit: 100, offset: 0 });
-    expect(registries.rows.map((c) => c.id)).toEqual([sr.id]);
+    const kafka = await clustersRepo.all(s.runtime.store.db, 'kafka', { environmentId: env });
+    expect(kafka).toEqual([]);
+    const registries = await clustersRepo.all(s.runtime.store.db, 'schema-registry', { environmentId: env });
+    expect(registries.map((c) => c.id)).toEqual([sr.id]);
     expect(await s.services.schemaRegistries.delete(s.adminCtx, sr.id)).toEqual({ api_keys: 0, role_bindings: 0, acls: 0 });
   });
 

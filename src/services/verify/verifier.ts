@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { buildCrn, organizationCrn } from '../../domain/crn.js';
+import { organizationCrn, resourceCrn } from '../../domain/crn.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
 import type { Database } from '../../store/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -68,11 +68,8 @@ export type DataPlaneAuditMode = 'all' | 'failures' | 'off';
 const KEY_ID = /^[A-Z0-9]{16}$/;
 const UNKNOWN_KEY_HASH = hashSecret('keyward: no such key');
 
-export function resourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId' | 'resourceKind' | 'environment'>): string {
-  if (key.resourceKind === 'cloud' || key.environment === null) return organizationCrn(organizationId);
-  return key.resourceKind === 'kafka'
-    ? buildCrn({ organization: organizationId, environment: key.environment, cloudCluster: key.resourceId })
-    : buildCrn({ organization: organizationId, environment: key.environment, schemaRegistry: key.resourceId });
+function keyResourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId' | 'resourceKind' | 'environment'>): string {
+  return resourceCrn(organizationId, { kind: key.resourceKind, id: key.resourceId, environment: key.environment });
 }
 
 export function createVerifier(deps: VerifierDeps) {
@@ -104,7 +101,7 @@ export function createVerifier(deps: VerifierDeps) {
       deps.audit.record({
         type: 'io.keyward.authorization',
         method: input.method,
-        subject: resourceCrn(deps.organizationId, result.key),
+        subject: keyResourceCrn(deps.organizationId, result.key),
         principal: `User:${result.key.ownerId}`,
         apiKey: result.key.id,
         mechanism: input.mechanism,
@@ -116,7 +113,7 @@ export function createVerifier(deps: VerifierDeps) {
       });
       return;
     }
-    const subject = result.key ? resourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
+    const subject = result.key ? keyResourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
     const principal = result.key ? `User:${result.key.ownerId}` : undefined;
     deps.audit.record({
       type: 'io.keyward.authentication',

@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { ClustersTable } from '../database.js';
-import type { Executor, Page } from './executor.js';
+import type { Executor } from './executor.js';
 
 export type ClusterRow = Selectable<ClustersTable>;
 export type ClusterKind = ClustersTable['kind'];
@@ -9,12 +9,11 @@ export const clustersRepo = {
   async find(db: Executor, id: string): Promise<ClusterRow | undefined> {
     return db.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
   },
-  async list(db: Executor, kind: ClusterKind, filter: { environmentId?: string }, page: Page): Promise<{ rows: ClusterRow[]; total: number }> {
-    let query = db.selectFrom('clusters').where('kind', '=', kind);
+  /** Every cluster of this kind (in this environment, if given), oldest first. */
+  async all(db: Executor, kind: ClusterKind, filter: { environmentId?: string } = {}): Promise<ClusterRow[]> {
+    let query = db.selectFrom('clusters').selectAll().where('kind', '=', kind);
     if (filter.environmentId) query = query.where('environment_id', '=', filter.environmentId);
-    const rows = await query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
-    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { rows, total: Number(n) };
+    return query.orderBy('created_at').orderBy('id').execute();
   },
   async countInEnvironment(db: Executor, environmentId: string): Promise<number> {
     const { n } = await db.selectFrom('clusters').where('environment_id', '=', environmentId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { EnvironmentsTable } from '../database.js';
-import type { Executor, Page } from './executor.js';
+import type { Executor } from './executor.js';
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
 
@@ -11,10 +11,9 @@ export const environmentsRepo = {
   async findByName(db: Executor, name: string): Promise<EnvironmentRow | undefined> {
     return db.selectFrom('environments').selectAll().where('name', '=', name).executeTakeFirst();
   },
-  async list(db: Executor, page: Page): Promise<{ rows: EnvironmentRow[]; total: number }> {
-    const rows = await db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
-    const { n } = await db.selectFrom('environments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { rows, total: Number(n) };
+  /** Every environment, oldest first (the service pages what the caller may see). */
+  async all(db: Executor): Promise<EnvironmentRow[]> {
+    return db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('id').execute();
   },
   async insert(db: Executor, row: EnvironmentRow): Promise<void> {
     await db.insertInto('environments').values(row).execute();

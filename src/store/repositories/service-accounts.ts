@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { ServiceAccountsTable } from '../database.js';
-import type { Executor, Page } from './executor.js';
+import type { Executor } from './executor.js';
 
 export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
 
@@ -15,12 +15,11 @@ export const serviceAccountsRepo = {
     if (ids.length === 0) return [];
     return db.selectFrom('service_accounts').selectAll().where('id', 'in', ids).execute();
   },
-  async list(db: Executor, filter: { name?: string }, page: Page): Promise<{ rows: ServiceAccountRow[]; total: number }> {
-    let query = db.selectFrom('service_accounts');
+  /** Every service account (with this name, if given), oldest first. */
+  async all(db: Executor, filter: { name?: string } = {}): Promise<ServiceAccountRow[]> {
+    let query = db.selectFrom('service_accounts').selectAll();
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
-    const rows = await query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
-    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { rows, total: Number(n) };
+    return query.orderBy('created_at').orderBy('id').execute();
   },
   async insert(db: Executor, row: ServiceAccountRow): Promise<void> {
     await db.insertInto('service_accounts').values(row).execute();

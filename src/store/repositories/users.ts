@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { UsersTable } from '../database.js';
-import type { Executor, Page } from './executor.js';
+import type { Executor } from './executor.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -15,10 +15,9 @@ export const usersRepo = {
     if (ids.length === 0) return [];
     return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
   },
-  async list(db: Executor, page: Page): Promise<{ rows: UserRow[]; total: number }> {
-    const rows = await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
-    const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { rows, total: Number(n) };
+  /** Every user, oldest first (the service pages what the caller may see). */
+  async all(db: Executor): Promise<UserRow[]> {
+    return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
   },
   async insert(db: Executor, row: UserRow): Promise<void> {
     await db.insertInto('users').values(row).execute();
