@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ERROR_CODES, KeywardError, type ErrorCode } from '../domain/errors.js';
 
 export function errorBody(requestId: string, code: ErrorCode, detail: string) {
+import { isDatabaseUnavailable } from '../store/connect.js';
   const entry = ERROR_CODES[code];
   return { errors: [{ id: requestId, status: String(entry.status), code, title: entry.title, detail }] };
 }
@@ -53,6 +54,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(request, reply, fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', scrub(fe.message));
     }
     request.log.error({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'request failed');
+    if (isDatabaseUnavailable(error)) {
+      // Fail closed and retryable: never a 500, never the driver's message.
+      request.log.warn({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'database unavailable');
+      reply.header('Retry-After', '1');
+      return sendError(request, reply, 'service_unavailable', 'The database is not reachable; try again shortly');
+    }
     return sendError(request, reply, 'internal_error', `Internal error; quote request id ${request.id} when reporting it`);
   });
 

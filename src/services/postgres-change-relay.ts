@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createHash } from 'node:crypto';
 import type { Change, ChangeBus, ChangeRelay } from './changes.js';
+import { postgresConnectionConfig } from '../store/connect.js';
 
 export const CHANGE_CHANNEL = 'keyward_changes';
 
@@ -43,7 +44,8 @@ export function payloads(origin: string, changes: Change[]): string[] {
 }
 
 async function currentSchema(databaseUrl: string): Promise<string> {
-  const probe = new pg.Client({ connectionString: databaseUrl });
+  const probe = new pg.Client(postgresConnectionConfig(databaseUrl));
+  probe.on('error', () => undefined); // a connection lost here fails the query below
   try {
     await probe.connect();
     const { rows } = await probe.query<{ schema: string | null }>('select current_schema() as schema');
@@ -60,6 +62,10 @@ export interface PostgresRelayOptions {
   /** Called with false while the listener is down (caches must not be trusted) and true once back. */
   onHealth?: (healthy: boolean) => void;
   log?: (message: string) => void;
+  /** First reconnect delay in ms (default 50); it doubles on each failure up to `maxRetryMs`. */
+  minRetryMs?: number;
+  /** Longest reconnect delay in ms (default 500): the relay is back within this of the database. */
+  maxRetryMs?: number;
 }
 
 /**
@@ -82,13 +88,17 @@ export async function startPostgresRelay(options: PostgresRelayOptions): Promise
     },
   };
 
+  const minRetry = options.minRetryMs ?? 50;
+  const maxRetry = options.maxRetryMs ?? 500;
+  let delay = minRetry;
+
   const down = () => {
     options.onHealth?.(false);
     options.bus.publish([{ kind: 'all' }]);
   };
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: options.databaseUrl });
+    const next = new pg.Client(postgresConnectionConfig(options.databaseUrl));
     next.on('notification', (message) => {
       if (message.channel !== channel || !message.payload) return;
       try {
@@ -98,28 +108,46 @@ export async function startPostgresRelay(options: PostgresRelayOptions): Promise
         options.bus.publish([{ kind: 'all' }]);
       }
     });
+    // Every error of this connection is handled (an unhandled `error` event ends the process):
+    // while connecting it rejects connect() below; once listening it means the connection is gone.
     const lost = () => {
       if (client !== next) return;
       client = undefined;
       down();
+      void next.end().catch(() => undefined);
       if (!stopped) schedule();
     };
     next.on('error', lost);
     next.on('end', lost);
-    await next.connect();
-    await next.query(`LISTEN ${channel}`);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
+    delay = minRetry;
+    // Notifications sent while no connection listened are lost: everything cached may be stale.
     options.bus.publish([{ kind: 'all' }]);
     options.onHealth?.(true);
   }
 
+  /** Reconnects after a short delay that doubles on each failure, capped at `maxRetry`. */
   function schedule(): void {
+    if (retry) clearTimeout(retry);
     retry = setTimeout(() => {
+      retry = undefined;
       connect().catch((error: Error) => {
         options.log?.(`change relay: reconnect failed (${error.message}); retrying`);
+        delay = Math.min(delay * 2, maxRetry);
         if (!stopped) schedule();
       });
-    }, 1000);
+    }, delay);
     retry.unref();
   }
 

@@ -18,6 +18,8 @@ export interface StoreOptions {
   lock?: boolean;
   /** Open SQLite read-only (backups). */
   readonly?: boolean;
+  /** Told about every lost PostgreSQL connection (they are handled; this is for the log). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Store {
@@ -36,6 +38,41 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 
 export const SQLITE_FILE = 'keyward.db';
 const LOCK_FILE = 'keyward.lock';
+
+/**
+ * Client settings of every PostgreSQL connection keyward opens: the pool's and the LISTEN
+ * connection's. `application_name` is `keyward` unless the URL names one, so an operator (or a
+ * test) can tell keyward's backends apart in pg_stat_activity; connecting gives up after 5 s, so an
+ * unreachable database fails requests (503) instead of holding them.
+ */
+export function postgresConnectionConfig(databaseUrl: string): pg.ClientConfig {
+  return { connectionString: databaseUrl, fallback_application_name: 'keyward', connectionTimeoutMillis: 5000, keepAlive: true };
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', // admin_shutdown (pg_terminate_backend, fast shutdown)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovery)
+  '53300', // too_many_connections
+  '25006', // read_only_sql_transaction (a failover landed on a standby)
+  'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR',
+]);
+const CONNECTION_ERROR_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended|Cannot use a pool after calling end|driver has already been destroyed)/i;
+
+/**
+ * True when a driver error means "the database cannot be reached or cannot take the work now"
+ * (lost or refused connection, server shutting down, SQLite busy beyond its timeout, disk full):
+ * the request is answered 503 and may be retried, never 500. Looks through wrapped causes.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 3) return false;
+  const { code, message, cause, errors: inner } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_IOERR'))) return true;
+  if (typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message)) return true;
+  if (Array.isArray(inner) && inner.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
+}
 
 function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -79,8 +116,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     if (!isPostgresUrl(options.databaseUrl)) {
       throw errors.invalid('The database URL must start with postgres:// or postgresql://');
     }
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    pool.on('error', () => undefined);
+    const pool = new pg.Pool({ ...postgresConnectionConfig(options.databaseUrl), max: 10, idleTimeoutMillis: 30_000 });
+    // A connection the server ends (pg_terminate_backend, failover, restart, idle timeout) emits
+    // `error` on its client; unhandled, that event ends the process. The pool handles it for idle
+    // clients; a client checked out by Kysely (a query, a transaction) has no listener of its own,
+    // so every client gets one for its whole life. The query in flight fails with the error (which
+    // the HTTP layer answers 503) and the pool discards the dead client.
+    const reportError = (error: Error) => options.onConnectionError?.(error);
+    pool.on('error', reportError);
+    pool.on('connect', (client) => client.on('error', reportError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       await pool.query('select 1');
@@ -100,7 +144,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     sqlite = new SQLite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) {
       sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
+      // FULL: a commit is on disk when it is acknowledged, so a power loss cannot undo a revocation.
+      // (NORMAL in WAL mode may lose the last commits before a checkpoint.)
+      sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

@@ -1,12 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { Presenters } from '../presenters.js';
+import type { HealthRegistry } from '../health.js';
 
 export interface RouteDeps {
   services: Services;
   present: Presenters;
   /** preHandler that authenticates a management request. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Failing components `/readyz` reports (absent: only the database probe). */
+  health?: HealthRegistry;
 }
 
 export function pageQuery(query: { page_size?: string; page_token?: string }) {

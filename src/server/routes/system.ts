@@ -21,13 +21,19 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['System'];
   app.get('/healthz', { schema: { tags, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+  // Ready means: the database answers, and no component reports a failure (audit writes that keep
+  // failing, the lost LISTEN connection of cross-instance cache invalidation).
   app.get('/readyz', { schema: { tags, response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), '5xx': ErrorBody } } }, async (request, reply) => {
+    const problems = deps.health?.problems() ?? [];
     try {
       await sql`select 1`.execute(deps.services.deps.db);
-      return { status: 'ready', database: deps.services.deps.dialect };
     } catch {
-      return sendError(request, reply, 'service_unavailable', 'The database is not reachable');
+      problems.unshift({ component: 'database', reason: 'the database is not reachable' });
     }
+    if (problems.length > 0) {
+      return sendError(request, reply, 'service_unavailable', `Not ready: ${problems.map((p) => `${p.component}: ${p.reason}`).join('; ')}`);
+    }
+    return { status: 'ready', database: deps.services.deps.dialect };
   });
   app.get('/metrics', { preHandler: deps.authenticate, schema: { tags, security, description: 'Prometheus metrics (needs metrics:read)' } }, async (request, reply) => {
     await deps.services.authz.require(ctx(request), 'metrics:read', organizationCrn(deps.services.deps.organizationId));

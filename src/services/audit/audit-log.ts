@@ -115,6 +115,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   async function insert(db: Executor, writer: ChainWriter, inputs: AuditInput[]): Promise<() => void> {
     if (inputs.length === 0) return () => undefined;
     const now = options.clock();
+  /** Called after buffered (data-plane) events were written: `onError`'s failure is over. */
+  onWritten?: () => void;
     const { rows, commit } = writer.prepare(inputs.map((input) => buildCloudEvent(options.source, input, now)));
     for (let i = 0; i < rows.length; i += 200) {
       await db.insertInto('audit_events').values(rows.slice(i, i + 200).map(toRow)).execute();
@@ -195,3 +197,4 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
   };
 }
+          options.onWritten?.();
