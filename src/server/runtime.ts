@@ -5,11 +5,15 @@ import { createChangeBus } from '../services/changes.js';
 import { initializeStore, organizationId, type BootstrapResult } from '../services/bootstrap.js';
 import { createServices, type Services } from '../services/index.js';
 import { organizationCrn } from '../domain/crn.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
+import { scrub } from './errors.js';
 import { startPostgresRelay } from '../services/postgres-change-relay.js';
 import { auditRetentionDays, startRetention } from '../services/audit/retention.js';
+import { resolveAuditKey, type AuditKey } from '../services/audit/audit-key.js';
+import { ensureAuditRegistry } from '../services/audit/chain-registry.js';
 import type { DataPlaneOptions } from '../services/index.js';
 import { randomUUID } from 'node:crypto';
+import { createHealthRegistry, type HealthRegistry } from './health.js';
 
 export interface RuntimeOptions extends StoreOptions {
   publicUrl: string;
@@ -20,8 +24,16 @@ export interface RuntimeOptions extends StoreOptions {
   dataPlane?: Omit<DataPlaneOptions, 'cacheTrusted'>;
   /** Lifetime of OAuth access tokens in seconds (default 900). */
   tokenTtlSeconds?: number;
-  /** Encrypts signing keys at rest (KEYWARD_MASTER_KEY). */
+  /** Encrypts signing keys at rest (KEYWARD_MASTER_KEY); the audit key is derived from it when set. */
   masterKey?: string;
+  /** The audit key file when there is no master key (KEYWARD_AUDIT_KEY_FILE; default `<data dir>/audit.key`). */
+  auditKeyFile?: string;
+  /** The audit key itself (tests); else from `masterKey` or the key file. */
+  auditKey?: AuditKey;
+  /** The host name recorded in the audit chain registry (default os.hostname()). */
+  auditHost?: string;
+  /** The network edge: trusted proxies and slow-client limits (app.ts). */
+  edge?: Pick<AppOptions, 'trustProxy' | 'limits'>;
 }
 
 export interface Runtime {
@@ -30,50 +42,77 @@ export interface Runtime {
   services: Services;
   audit: AuditLog;
   bootstrapped?: BootstrapResult;
+  /** Failing components, as `/readyz` reports them. */
+  health: HealthRegistry;
   close(): Promise<void>;
 }
 
 /** Opens the store, migrates, bootstraps when asked, and builds the app: everything but listen. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? (() => new Date());
-  const store = await openStore(options);
+  const health = createHealthRegistry();
+  // The log exists once the app is built; until then problems go to stderr.
+  let log: { warn(message: string): void; error(message: string): void } = {
+    warn: (message) => process.stderr.write(`keyward: ${message}\n`),
+    error: (message) => process.stderr.write(`keyward: ${message}\n`),
+  };
+  const store = await openStore({ ...options, onConnectionError: (error) => log.warn(`database connection lost: ${scrub(error.message)}`) });
   try {
     await migrateToLatest(store.db);
+    // The audit key is not in the database; a key that does not match the registry's stops start-up.
+    const auditKey = options.auditKey ?? resolveAuditKey({ masterKey: options.masterKey, keyFile: options.auditKeyFile, dataDir: options.dataDir });
+    await ensureAuditRegistry(store.db, auditKey, clock().toISOString());
     let orgId = await organizationId(store.db);
     let bootstrapped: BootstrapResult | undefined;
     if (!orgId) {
       if (!options.bootstrap) throw new Error('The store is not initialized: run keyward server init');
-      const bootstrapAudit = createAuditLog({ db: store.db, source: 'crn://keyward', clock });
+      const bootstrapAudit = createAuditLog({ db: store.db, key: auditKey, host: options.auditHost, source: 'crn://keyward', clock });
       bootstrapped = await initializeStore(store.db, bootstrapAudit, clock);
       await bootstrapAudit.close();
       orgId = bootstrapped.organization;
     }
-    let reportAuditError: (error: unknown) => void = (error) => {
-      process.stderr.write(`keyward: audit write failed: ${(error as Error).message}\n`);
-    };
+    // A data-plane audit write that fails is retried with the next flush; while it keeps failing
+    // /readyz is red (naming the audit log) and every failure is logged at error level.
     const audit = createAuditLog({
       db: store.db,
+      key: auditKey,
+      host: options.auditHost,
       source: organizationCrn(orgId),
       clock,
       fastInsert: store.sqlite ? sqliteAuditInsert(store.sqlite) : undefined,
-      onError: (error) => reportAuditError(error),
+      onError: (error) => {
+        health.fail('audit log', 'audit events cannot be written');
+        log.error(`audit write failed: ${scrub((error as Error).message)}`);
+      },
+      onWritten: () => health.ok('audit log'),
     });
     const changes = createChangeBus();
     // On PostgreSQL other instances may change keys: caches are trusted only while the
     // LISTEN connection that carries their invalidations is up.
     let cacheTrusted = store.dialect === 'sqlite';
     const relay = store.databaseUrl
-      ? await startPostgresRelay({ databaseUrl: store.databaseUrl, bus: changes, instanceId: randomUUID(), onHealth: (healthy) => (cacheTrusted = healthy) })
+      ? await startPostgresRelay({
+          databaseUrl: store.databaseUrl,
+          bus: changes,
+          instanceId: randomUUID(),
+          onHealth: (healthy) => {
+            cacheTrusted = healthy;
+            if (healthy) health.ok('change relay');
+            else health.fail('change relay', 'cross-instance cache invalidation is down (caches bypassed)');
+          },
+          log: (message) => log.warn(scrub(message)),
+        })
       : undefined;
     const services = createServices(
       { db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId },
       { ...options.dataPlane, cacheTrusted: () => cacheTrusted },
       { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
-    const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger });
-    reportAuditError = (error) => app.log.error({ err: { message: (error as Error).message } }, 'audit write failed');
+    const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger, health, ...options.edge });
+    log = { warn: (message) => app.log.warn(message), error: (message) => app.log.error(message) };
     const stopRetention = startRetention({
       db: store.db,
+      key: auditKey,
       clock,
       days: await auditRetentionDays(store.db),
       onError: (error) => app.log.error({ err: { message: (error as Error).message } }, 'audit retention failed'),
@@ -84,6 +123,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       services,
       audit,
       bootstrapped,
+      health,
       async close() {
         await stopRetention();
         await app.close();

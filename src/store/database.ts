@@ -65,6 +65,11 @@ export interface ApiKeysTable {
   last_used: string | null;
   replaces: string | null;
   replaced_by: string | null;
+  /** Who disabled the key (a user or service account id); null while it is enabled. */
+  disabled_by: string | null;
+  /** Why: `owner`, `admin`, `leak` or `unknown` (disabled before this was recorded); null while enabled. */
+  disabled_reason: string | null;
+  disabled_at: string | null;
 }
 
 export interface RoleBindingsTable {
@@ -120,6 +125,38 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** One audit chain: its head and retention floor, each sealed by a MAC under the audit key. */
+export interface AuditChainsTable {
+  name: string;
+  host: string;
+  pid: number;
+  created_at: string;
+  /** 1: HMAC chain; 0: a legacy sha256 chain written before the audit key (closed). */
+  keyed: number;
+  head_seq: number;
+  head_hash: string;
+  head_mac: string | null;
+  floor_seq: number;
+  floor_hash: string;
+  floor_mac: string | null;
+}
+
+/** The registry's own seal (one row, id 1): how many chains, a digest of their names, the audit key's id. */
+export interface AuditRegistryTable {
+  id: number;
+  key_id: string | null;
+  chains: number;
+  digest: string;
+  updated_at: string;
+  mac: string | null;
+}
+
+export interface AuditCheckpointsTable {
+  id: string;
+  created_at: string;
+  document: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   environments: EnvironmentsTable;
@@ -130,6 +167,9 @@ export interface Database {
   role_bindings: RoleBindingsTable;
   acls: AclsTable;
   audit_events: AuditEventsTable;
+  audit_chains: AuditChainsTable;
+  audit_registry: AuditRegistryTable;
+  audit_checkpoints: AuditCheckpointsTable;
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
 }

@@ -98,7 +98,7 @@ interface Row {
   target: string;
   /** The status of an allowed request. */
   ok: number;
-  /** A target the caller may not read is reported as missing: a denial may be 404 as well as 403. */
+  /** A target the caller may not read is reported as missing (DESIGN §9): a denial may be 404 as well as 403. */
   hidden?: boolean;
   allow: readonly Role[] | typeof EVERYONE;
   prepare(role: Role, h: ApiHarness, w: World): Promise<Request>;
@@ -263,18 +263,18 @@ const ROWS: Row[] = [
     route: 'POST /org/v2/environments', permission: 'environment:manage on organization', target: 'new environment', ok: 201, allow: [OA],
     prepare: async () => ({ url: '/org/v2/environments', payload: { display_name: fresh('env') } }),
   },
-  { route: 'GET /org/v2/environments/:id', permission: 'environment:read', target: 'environment A', ok: 200, allow: [OA, EA], prepare: fixed((w) => `/org/v2/environments/${w.envA}`) },
-  { route: 'GET /org/v2/environments/:id', permission: 'environment:read', target: 'environment B', ok: 200, allow: [OA], prepare: fixed((w) => `/org/v2/environments/${w.envB}`) },
+  { route: 'GET /org/v2/environments/:id', permission: 'environment:read', target: 'environment A', ok: 200, hidden: true, allow: [OA, EA], prepare: fixed((w) => `/org/v2/environments/${w.envA}`) },
+  { route: 'GET /org/v2/environments/:id', permission: 'environment:read', target: 'environment B', ok: 200, hidden: true, allow: [OA], prepare: fixed((w) => `/org/v2/environments/${w.envB}`) },
   {
-    route: 'PATCH /org/v2/environments/:id', permission: 'environment:manage', target: 'environment A', ok: 200, allow: [OA, EA],
+    route: 'PATCH /org/v2/environments/:id', permission: 'environment:manage', target: 'environment A', ok: 200, hidden: true, allow: [OA, EA],
     prepare: fixed((w) => `/org/v2/environments/${w.envA}`, { display_name: 'env-a' }),
   },
   {
-    route: 'PATCH /org/v2/environments/:id', permission: 'environment:manage', target: 'environment B', ok: 200, allow: [OA],
+    route: 'PATCH /org/v2/environments/:id', permission: 'environment:manage', target: 'environment B', ok: 200, hidden: true, allow: [OA],
     prepare: fixed((w) => `/org/v2/environments/${w.envB}`, { display_name: 'env-b' }),
   },
   {
-    route: 'DELETE /org/v2/environments/:id', permission: 'environment:manage', target: "a fresh empty environment (EnvironmentAdmin's)", ok: 204, allow: [OA, EA],
+    route: 'DELETE /org/v2/environments/:id', permission: 'environment:manage', target: "a fresh empty environment (EnvironmentAdmin's)", ok: 204, hidden: true, allow: [OA, EA],
     prepare: async (role, h, w) => {
       const env = await createEnvironment(h, fresh('doomed-env'));
       await rebind(h, w, role, { env });
@@ -282,7 +282,7 @@ const ROWS: Row[] = [
     },
   },
   {
-    route: 'DELETE /org/v2/environments/:id', permission: 'environment:manage', target: 'a fresh empty environment (nobody’s)', ok: 204, allow: [OA],
+    route: 'DELETE /org/v2/environments/:id', permission: 'environment:manage', target: 'a fresh empty environment (nobody’s)', ok: 204, hidden: true, allow: [OA],
     prepare: async (_role, h) => ({ url: `/org/v2/environments/${await createEnvironment(h, fresh('other-env'))}` }),
   },
 
@@ -290,25 +290,25 @@ const ROWS: Row[] = [
   // manages its cluster; Operator describes it
   { route: 'GET /cmk/v2/clusters', permission: 'cluster:read (filtered list)', target: 'all', ok: 200, allow: EVERYONE, prepare: fixed(() => '/cmk/v2/clusters') },
   {
-    route: 'POST /cmk/v2/clusters', permission: 'cluster:manage on environment', target: 'new cluster in A', ok: 201, allow: [OA, EA],
+    route: 'POST /cmk/v2/clusters', permission: 'cluster:manage on environment', target: 'new cluster in A', ok: 201, hidden: true, allow: [OA, EA],
     prepare: async (_role, _h, w) => ({ url: '/cmk/v2/clusters', payload: { spec: { display_name: fresh('lkc'), cloud: 'aws', region: 'us-east-1', environment: { id: w.envA } } } }),
   },
   {
-    route: 'POST /cmk/v2/clusters', permission: 'cluster:manage on environment', target: 'new cluster in B', ok: 201, allow: [OA],
+    route: 'POST /cmk/v2/clusters', permission: 'cluster:manage on environment', target: 'new cluster in B', ok: 201, hidden: true, allow: [OA],
     prepare: async (_role, _h, w) => ({ url: '/cmk/v2/clusters', payload: { spec: { display_name: fresh('lkc'), cloud: 'aws', region: 'us-east-1', environment: { id: w.envB } } } }),
   },
-  { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcA', ok: 200, allow: [OA, EA, CCA, 'Operator'], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcA}`) },
-  { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcB', ok: 200, allow: [OA], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcB}`) },
+  { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA, 'Operator'], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcA}`) },
+  { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcB', ok: 200, hidden: true, allow: [OA], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcB}`) },
   {
-    route: 'PATCH /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'lkcA', ok: 200, allow: [OA, EA, CCA],
+    route: 'PATCH /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA],
     prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcA}`, { spec: { display_name: 'cluster-a' } }),
   },
   {
-    route: 'PATCH /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'lkcB', ok: 200, allow: [OA],
+    route: 'PATCH /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'lkcB', ok: 200, hidden: true, allow: [OA],
     prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcB}`, { spec: { display_name: 'cluster-b' } }),
   },
   {
-    route: 'DELETE /cmk/v2/clusters/:id', permission: 'cluster:manage', target: "a fresh cluster in A (the role's own)", ok: 204, allow: [OA, EA, CCA],
+    route: 'DELETE /cmk/v2/clusters/:id', permission: 'cluster:manage', target: "a fresh cluster in A (the role's own)", ok: 204, hidden: true, allow: [OA, EA, CCA],
     prepare: async (role, h, w) => {
       const cluster = await createKafkaCluster(h, fresh('doomed-lkc'), w.envA);
       await rebind(h, w, role, { env: w.envA, cluster, sa: w.saA });
@@ -316,27 +316,27 @@ const ROWS: Row[] = [
     },
   },
   {
-    route: 'DELETE /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh cluster in B', ok: 204, allow: [OA],
+    route: 'DELETE /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh cluster in B', ok: 204, hidden: true, allow: [OA],
     prepare: async (_role, h, w) => ({ url: `/cmk/v2/clusters/${await createKafkaCluster(h, fresh('doomed-lkc'), w.envB)}` }),
   },
 
   // --- Schema Registry clusters: inside the environment
   { route: 'GET /srcm/v2/clusters', permission: 'cluster:read (filtered list)', target: 'all', ok: 200, allow: EVERYONE, prepare: fixed(() => '/srcm/v2/clusters') },
   {
-    route: 'POST /srcm/v2/clusters', permission: 'cluster:manage on environment', target: 'new registry in A', ok: 201, allow: [OA, EA],
+    route: 'POST /srcm/v2/clusters', permission: 'cluster:manage on environment', target: 'new registry in A', ok: 201, hidden: true, allow: [OA, EA],
     prepare: async (_role, _h, w) => ({ url: '/srcm/v2/clusters', payload: { spec: { display_name: fresh('sr'), cloud: 'aws', region: 'us-east-1', environment: { id: w.envA } } } }),
   },
   {
-    route: 'POST /srcm/v2/clusters', permission: 'cluster:manage on environment', target: 'new registry in B', ok: 201, allow: [OA],
+    route: 'POST /srcm/v2/clusters', permission: 'cluster:manage on environment', target: 'new registry in B', ok: 201, hidden: true, allow: [OA],
     prepare: async (_role, _h, w) => ({ url: '/srcm/v2/clusters', payload: { spec: { display_name: fresh('sr'), cloud: 'aws', region: 'us-east-1', environment: { id: w.envB } } } }),
   },
-  { route: 'GET /srcm/v2/clusters/:id', permission: 'cluster:read', target: 'lsrcA', ok: 200, allow: [OA, EA], prepare: fixed((w) => `/srcm/v2/clusters/${w.lsrcA}`) },
+  { route: 'GET /srcm/v2/clusters/:id', permission: 'cluster:read', target: 'lsrcA', ok: 200, hidden: true, allow: [OA, EA], prepare: fixed((w) => `/srcm/v2/clusters/${w.lsrcA}`) },
   {
-    route: 'DELETE /srcm/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh registry in A', ok: 204, allow: [OA, EA],
+    route: 'DELETE /srcm/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh registry in A', ok: 204, hidden: true, allow: [OA, EA],
     prepare: async (_role, h, w) => ({ url: `/srcm/v2/clusters/${await freshSchemaRegistry(h, w.envA)}` }),
   },
   {
-    route: 'DELETE /srcm/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh registry in B', ok: 204, allow: [OA],
+    route: 'DELETE /srcm/v2/clusters/:id', permission: 'cluster:manage', target: 'a fresh registry in B', ok: 204, hidden: true, allow: [OA],
     prepare: async (_role, h, w) => ({ url: `/srcm/v2/clusters/${await freshSchemaRegistry(h, w.envB)}` }),
   },
 
@@ -346,18 +346,18 @@ const ROWS: Row[] = [
     route: 'POST /iam/v2/users', permission: 'user:manage on organization', target: 'new user', ok: 201, allow: [OA, AA],
     prepare: async () => ({ url: '/iam/v2/users', payload: { email: `${fresh('new')}@example.com`, full_name: 'New' } }),
   },
-  { route: 'GET /iam/v2/users/:id', permission: 'user:read', target: 'user X', ok: 200, allow: [OA, AA], prepare: fixed((w) => `/iam/v2/users/${w.userX.id}`) },
-  { route: 'GET /iam/v2/users/:id', permission: 'user:read (self)', target: 'self', ok: 200, allow: EVERYONE, prepare: fixed((w, role) => `/iam/v2/users/${w.principals[role].id}`) },
+  { route: 'GET /iam/v2/users/:id', permission: 'user:read', target: 'user X', ok: 200, hidden: true, allow: [OA, AA], prepare: fixed((w) => `/iam/v2/users/${w.userX.id}`) },
+  { route: 'GET /iam/v2/users/:id', permission: 'user:read (self)', target: 'self', ok: 200, hidden: true, allow: EVERYONE, prepare: fixed((w, role) => `/iam/v2/users/${w.principals[role].id}`) },
   {
-    route: 'PATCH /iam/v2/users/:id', permission: 'user:manage', target: 'user X', ok: 200, allow: [OA, AA],
+    route: 'PATCH /iam/v2/users/:id', permission: 'user:manage', target: 'user X', ok: 200, hidden: true, allow: [OA, AA],
     prepare: fixed((w) => `/iam/v2/users/${w.userX.id}`, { full_name: 'User X' }),
   },
   {
-    route: 'PATCH /iam/v2/users/:id', permission: 'user:manage (self)', target: 'self', ok: 200, allow: EVERYONE,
+    route: 'PATCH /iam/v2/users/:id', permission: 'user:manage (self)', target: 'self', ok: 200, hidden: true, allow: EVERYONE,
     prepare: fixed((w, role) => `/iam/v2/users/${w.principals[role].id}`, { full_name: 'Renamed Myself' }),
   },
   {
-    route: 'DELETE /iam/v2/users/:id', permission: 'user:manage', target: 'a fresh user', ok: 204, allow: [OA, AA],
+    route: 'DELETE /iam/v2/users/:id', permission: 'user:manage', target: 'a fresh user', ok: 204, hidden: true, allow: [OA, AA],
     prepare: async (_role, h) => ({ url: `/iam/v2/users/${(await createUser(h, `${fresh('doomed')}@example.com`)).id}` }),
   },
 
@@ -367,15 +367,15 @@ const ROWS: Row[] = [
     route: 'POST /iam/v2/service-accounts', permission: 'service-account:manage on organization', target: 'new account', ok: 201, allow: [OA, AA],
     prepare: async () => ({ url: '/iam/v2/service-accounts', payload: { display_name: fresh('new-sa'), description: 'd' } }),
   },
-  { route: 'GET /iam/v2/service-accounts/:id', permission: 'service-account:read', target: 'saA', ok: 200, allow: [OA, AA, RO], prepare: fixed((w) => `/iam/v2/service-accounts/${w.saA}`) },
-  { route: 'GET /iam/v2/service-accounts/:id', permission: 'service-account:read', target: 'saB', ok: 200, allow: [OA, AA], prepare: fixed((w) => `/iam/v2/service-accounts/${w.saB}`) },
+  { route: 'GET /iam/v2/service-accounts/:id', permission: 'service-account:read', target: 'saA', ok: 200, hidden: true, allow: [OA, AA, RO], prepare: fixed((w) => `/iam/v2/service-accounts/${w.saA}`) },
+  { route: 'GET /iam/v2/service-accounts/:id', permission: 'service-account:read', target: 'saB', ok: 200, hidden: true, allow: [OA, AA], prepare: fixed((w) => `/iam/v2/service-accounts/${w.saB}`) },
   {
-    route: 'PATCH /iam/v2/service-accounts/:id', permission: 'service-account:manage', target: 'saA', ok: 200, allow: [OA, AA],
+    route: 'PATCH /iam/v2/service-accounts/:id', permission: 'service-account:manage', target: 'saA', ok: 200, hidden: true, allow: [OA, AA],
     prepare: fixed((w) => `/iam/v2/service-accounts/${w.saA}`, { description: 'account A' }),
   },
   ...(['DELETE /iam/v2/service-accounts/:id', 'POST /keyward/v1/service-accounts/:id/disable', 'POST /keyward/v1/service-accounts/:id/enable'] as const).map(
     (route): Row => ({
-      route, permission: 'service-account:manage', target: "a fresh account (ResourceOwner's)", ok: route.startsWith('DELETE') ? 204 : 200, allow: [OA, AA],
+      route, permission: 'service-account:manage', target: "a fresh account (ResourceOwner's)", ok: route.startsWith('DELETE') ? 204 : 200, hidden: true, allow: [OA, AA],
       prepare: async (role, h, w) => {
         const sa = await createServiceAccount(h, fresh('doomed-sa'));
         await rebind(h, w, role, { env: w.envA, cluster: w.lkcA, sa });
@@ -431,11 +431,11 @@ const ROWS: Row[] = [
   },
 
   // --- Kafka ACLs: OrganizationAdmin; EnvironmentAdmin and CloudClusterAdmin on the cluster
-  { route: 'GET /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:read', target: 'lkcA', ok: 200, allow: [OA, EA, CCA], prepare: fixed((w) => `/kafka/v3/clusters/${w.lkcA}/acls`) },
-  { route: 'GET /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:read', target: 'lkcB', ok: 200, allow: [OA], prepare: fixed((w) => `/kafka/v3/clusters/${w.lkcB}/acls`) },
+  { route: 'GET /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:read', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA], prepare: fixed((w) => `/kafka/v3/clusters/${w.lkcA}/acls`) },
+  { route: 'GET /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:read', target: 'lkcB', ok: 200, hidden: true, allow: [OA], prepare: fixed((w) => `/kafka/v3/clusters/${w.lkcB}/acls`) },
   ...(['lkcA', 'lkcB'] as const).map(
     (cluster): Row => ({
-      route: 'POST /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:manage', target: cluster, ok: 201, allow: cluster === 'lkcA' ? [OA, EA, CCA] : [OA],
+      route: 'POST /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:manage', target: cluster, ok: 201, hidden: true, allow: cluster === 'lkcA' ? [OA, EA, CCA] : [OA],
       prepare: async (_role, _h, w) => ({
         url: `/kafka/v3/clusters/${w[cluster]}/acls`,
         payload: { principal: `User:${w.grantee}`, permission: 'ALLOW', operation: 'READ', resource_type: 'TOPIC', resource_name: fresh('topic'), pattern_type: 'LITERAL' },
@@ -444,7 +444,7 @@ const ROWS: Row[] = [
   ),
   ...(['lkcA', 'lkcB'] as const).map(
     (cluster): Row => ({
-      route: 'DELETE /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:manage', target: `a fresh ACL on ${cluster}`, ok: 200, allow: cluster === 'lkcA' ? [OA, EA, CCA] : [OA],
+      route: 'DELETE /kafka/v3/clusters/:cluster_id/acls', permission: 'acl:manage', target: `a fresh ACL on ${cluster}`, ok: 200, hidden: true, allow: cluster === 'lkcA' ? [OA, EA, CCA] : [OA],
       prepare: async (_role, h, w) => ({ url: `/kafka/v3/clusters/${w[cluster]}/acls?resource_type=TOPIC&resource_name=${await freshAcl(h, w, w[cluster])}` }),
     }),
   ),
@@ -455,6 +455,8 @@ const ROWS: Row[] = [
   { route: 'GET /keyward/v1/audit-events', permission: 'audit:read', target: 'organization', ok: 200, allow: [OA], prepare: fixed(() => '/keyward/v1/audit-events') },
   { route: 'GET /keyward/v1/audit-events/export', permission: 'audit:read', target: 'organization', ok: 200, allow: [OA], prepare: fixed(() => '/keyward/v1/audit-events/export?since=1h') },
   { route: 'GET /keyward/v1/audit-events/verify', permission: 'audit:read', target: 'organization', ok: 200, allow: [OA], prepare: fixed(() => '/keyward/v1/audit-events/verify') },
+  { route: 'POST /keyward/v1/audit-events/verify', permission: 'audit:read', target: 'organization', ok: 200, allow: [OA], prepare: fixed(() => '/keyward/v1/audit-events/verify', {}) },
+  { route: 'POST /keyward/v1/audit-events/checkpoint', permission: 'audit:read', target: 'organization', ok: 201, allow: [OA], prepare: fixed(() => '/keyward/v1/audit-events/checkpoint', {}) },
   { route: 'GET /keyward/v1/advisor/findings', permission: 'advisor:read', target: 'organization', ok: 200, allow: [OA, MV], prepare: fixed(() => '/keyward/v1/advisor/findings') },
   { route: 'GET /keyward/v1/policy', permission: 'authenticated', target: 'organization', ok: 200, allow: EVERYONE, prepare: fixed(() => '/keyward/v1/policy') },
   { route: 'PATCH /keyward/v1/policy', permission: 'policy:manage', target: 'organization', ok: 200, allow: [OA], prepare: fixed(() => '/keyward/v1/policy', { max_keys_per_owner_resource: 1000 }) },
@@ -666,18 +668,30 @@ describe.each(DIALECTS)('the last OrganizationAdmin on $name', ({ name, skip, cr
   afterAll(async () => h?.close());
 
   it.skipIf(skip)(`deleting the principal that holds the last OrganizationAdmin binding is refused, as deleting the binding is (${name})`, async () => {
+    // only an OrganizationAdmin changes an OrganizationAdmin: an AccountAdmin may not even try
     const accountAdmin = await createUser(h, 'accounts@example.com');
     await bind(h, `User:${accountAdmin.id}`, 'AccountAdmin', {});
-    const refused = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: accountAdmin.auth });
-    expect(refused.statusCode, refused.body).toBe(422);
-    expect(refused.json().errors[0].detail).toBe(`${h.admin.user} holds the last OrganizationAdmin binding; grant the role to someone else first`);
-    expect((await h.call({ method: 'GET', url: '/keyward/v1/whoami' })).json().roles).toContain('OrganizationAdmin');
+    const forbidden = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: accountAdmin.auth });
+    expect(forbidden.statusCode, forbidden.body).toBe(403);
+    expect(forbidden.json().errors[0].detail).toBe(`Forbidden: ${h.admin.user} is an OrganizationAdmin; only an OrganizationAdmin may delete user ${h.admin.user}`);
 
+    // a second administrator whose cloud key is disabled cannot log in: the first one's binding is still the last usable one
     const successor = await createUser(h, 'successor@example.com');
     await bind(h, `User:${successor.id}`, 'OrganizationAdmin', {});
-    const deleted = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: accountAdmin.auth });
+    expect((await h.call({ method: 'POST', url: `/keyward/v1/api-keys/${successor.auth.key}/disable` })).statusCode).toBe(200);
+    const adminBinding = (await h.call({ method: 'GET', url: `/iam/v2/role-bindings?principal=User:${h.admin.user}` })).json().data[0].id as string;
+    const refused = await h.call({ method: 'DELETE', url: `/iam/v2/role-bindings/${adminBinding}` });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().errors[0].detail).toMatch(/would leave the organization without an OrganizationAdmin that can log in/);
+    expect((await h.call({ method: 'POST', url: `/keyward/v1/api-keys/${successor.auth.key}/enable` })).statusCode).toBe(200);
+
+    const deleted = await h.call({ method: 'DELETE', url: `/iam/v2/users/${h.admin.user}`, auth: successor.auth });
     expect(deleted.statusCode, deleted.body).toBe(204);
     expect(deleted.headers['x-keyward-deleted']).toBe('api_keys=1, role_bindings=1, acls=0');
     expect((await h.call({ method: 'GET', url: '/keyward/v1/whoami', auth: successor.auth })).json().roles).toEqual(['OrganizationAdmin']);
+    // now the successor is the last one who can log in
+    const last = await h.call({ method: 'DELETE', url: `/iam/v2/api-keys/${successor.auth.key}`, auth: successor.auth });
+    expect(last.statusCode, last.body).toBe(422);
+    expect(last.json().errors[0].detail).toMatch(/would leave the organization without an OrganizationAdmin that can log in/);
   });
 });

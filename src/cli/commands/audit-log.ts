@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiClient } from '../client.js';
@@ -32,7 +32,46 @@ interface Verification {
   chains: number;
   events: number;
   broken_chains: number;
-  first_broken?: { id: string; chain: string; seq: number; time: string; reason: string };
+  first_broken?: { id?: string; chain: string; seq?: number; time?: string; reason: string };
+  anchor?: { id: string; time: string; chains: number };
+}
+
+/** Names what broke: an event, a chain, or (chain '') the registry. */
+function describeBreak(broken: NonNullable<Verification['first_broken']>): string {
+  if (broken.chain === '') return `the audit chain registry is broken: ${broken.reason}`;
+  if (broken.id) return `audit event ${broken.id} (chain ${broken.chain}, seq ${broken.seq}, ${broken.time}) is broken: ${broken.reason}`;
+  return `audit chain ${broken.chain}${broken.seq === undefined ? '' : ` (at seq ${broken.seq})`} is broken: ${broken.reason}`;
+}
+
+/** Reads a checkpoint file given to --anchor: JSON, or a clear error. */
+function readAnchor(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read the anchor ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliError(`The anchor ${file} is not JSON: give a file written by keyward audit-log checkpoint`);
+  }
+}
+
+/** Writes a new file, mode 0600, refusing to overwrite one (a checkpoint is evidence). */
+function writeNewFile(file: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'EEXIST' ? `${file} already exists; choose another file` : `Cannot create ${file}: ${code ?? (error as Error).message}`);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const TYPES = ['authentication', 'authorization', 'management'] as const;
@@ -214,18 +253,44 @@ export function register(program: Command): void {
       }),
     );
 
-  withOutput(audit.command('verify').description('Check the hash chains of the audit log; exit 1 naming the first broken event')).action(
-    withClient(async (client, o: OutputOptions) => {
-      const result = await client.get<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`);
-      const summary: Verification = { ok: result.ok, chains: result.chains, events: result.events, broken_chains: result.broken_chains, ...(result.first_broken ? { first_broken: result.first_broken } : {}) };
+  withOutput(
+    audit
+      .command('verify')
+      .description('Check the audit log: every chain against the sealed registry and, with --anchor, against a shipped checkpoint; exit 1 naming the first break')
+      .option('--anchor <file>', 'a checkpoint written by `audit-log checkpoint` and kept outside the database'),
+  ).action(
+    withClient(async (client, o: OutputOptions & { anchor?: string }) => {
+      const result = o.anchor
+        ? await client.post<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`, { anchor: readAnchor(o.anchor) })
+        : await client.get<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`);
+      const summary: Verification = {
+        ok: result.ok, chains: result.chains, events: result.events, broken_chains: result.broken_chains,
+        ...(result.first_broken ? { first_broken: result.first_broken } : {}), ...(result.anchor ? { anchor: result.anchor } : {}),
+      };
       const counted = `Verified ${summary.events} audit event${summary.events === 1 ? '' : 's'} in ${summary.chains} chain${summary.chains === 1 ? '' : 's'}`;
+      const anchored = summary.anchor ? ` and the ${summary.anchor.chains} chain head${summary.anchor.chains === 1 ? '' : 's'} of the checkpoint of ${summary.anchor.time}` : '';
       if (o.output !== 'human') await printObject(summary, o.output, []);
-      else done(summary.ok ? `${counted}: every hash chain is intact.` : `${counted}: ${summary.broken_chains} broken.`);
+      else done(summary.ok ? `${counted}${anchored}: every chain is intact.` : `${counted}${anchored}: ${summary.broken_chains} broken.`);
       const broken = summary.first_broken;
-      if (!summary.ok && broken) {
-        throw new CliError(`audit event ${broken.id} (chain ${broken.chain}, seq ${broken.seq}, ${broken.time}) is broken: ${broken.reason}`);
-      }
+      if (!summary.ok && broken) throw new CliError(describeBreak(broken));
       if (!summary.ok) throw new CliError('the audit log is broken');
     }),
   );
+
+  audit
+    .command('checkpoint')
+    .description('Verify the audit log and write a signed checkpoint of every chain\'s head (JSON), to ship outside the database')
+    .option('--out <file>', 'write to this new file, mode 0600 (default: stdout)')
+    .action(
+      withClient(async (client, o: { out?: string }) => {
+        const checkpoint = await client.post<{ chains: unknown[]; time: string }>(`${PATH}/checkpoint`);
+        const text = JSON.stringify(checkpoint, null, 2) + '\n';
+        if (!o.out) {
+          process.stdout.write(text);
+          return;
+        }
+        writeNewFile(o.out, text);
+        notice(`Wrote the checkpoint of ${checkpoint.time} (${checkpoint.chains.length} chain${checkpoint.chains.length === 1 ? '' : 's'}) to ${o.out}.`);
+      }),
+    );
 }

@@ -3,6 +3,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { createAuditQueryService, MAX_AUDIT_LIMIT, type AuditEventPage } from '../../services/audit/audit-query.js';
 import { createAuditVerifyService, type VerifyResult } from '../../services/audit/audit-verify.js';
+import { createAuditCheckpointService } from '../../services/audit/audit-checkpoint.js';
 import type { CloudEvent } from '../../services/audit/cloud-event.js';
 import { ctx } from '../plugins/authentication.js';
 import { ErrorBody } from '../schemas.js';
@@ -38,8 +39,44 @@ const AuditVerification = Type.Object({
   chains: Type.Integer(),
   events: Type.Integer(),
   broken_chains: Type.Integer(),
-  first_broken: Type.Optional(Type.Object({ id: Type.String(), chain: Type.String(), seq: Type.Integer(), time: Type.String(), reason: Type.String() })),
+  first_broken: Type.Optional(Type.Object({
+    id: Type.Optional(Type.String({ description: 'The broken event, when one event is at fault' })),
+    chain: Type.String({ description: 'The broken chain; empty when the chain registry itself is broken' }),
+    seq: Type.Optional(Type.Integer()),
+    time: Type.Optional(Type.String()),
+    reason: Type.String(),
+  })),
+  anchor: Type.Optional(Type.Object({ id: Type.String(), time: Type.String(), chains: Type.Integer() }, { description: 'The checkpoint given as anchor: every chain it lists was checked against it' })),
 });
+
+const CheckpointChain = Type.Object({
+  name: Type.String(),
+  host: Type.String({ description: 'The full host name of the writer (not part of the chain name)' }),
+  keyed: Type.Boolean({ description: 'false for a legacy (unkeyed sha256) chain written before the audit key' }),
+  head_seq: Type.Integer(),
+  head_hash: Type.String(),
+  head_time: Type.Optional(Type.String()),
+  floor_seq: Type.Integer(),
+  days: Type.Optional(Type.Array(Type.Tuple([Type.String(), Type.Integer()]), { description: 'Per UTC day with events, the last seq of that day' })),
+});
+
+/** A signed checkpoint (DESIGN §4): ship it out of the database; `verify` takes it back as anchor. */
+const AuditCheckpoint = Type.Object({
+  kind: Type.Literal('AuditCheckpoint'),
+  version: Type.Literal(1),
+  id: Type.String(),
+  time: Type.String(),
+  organization: Type.String(),
+  key_id: Type.String({ description: 'Public fingerprint of the audit key' }),
+  registry: Type.Object({ chains: Type.Integer(), digest: Type.String() }),
+  chains: Type.Array(CheckpointChain),
+  public_key: Type.String({ description: 'Ed25519 public key (raw, base64) derived from the audit key' }),
+  signature: Type.String({ description: 'Ed25519 signature (base64) over the canonical JSON of every other field' }),
+});
+
+const VerifyBody = Type.Object({
+  anchor: Type.Optional(Type.Unknown({ description: 'A checkpoint document as keyward audit-log checkpoint wrote it' })),
+}, { additionalProperties: false });
 
 const text = (description: string, maxLength = 64) => Type.Optional(Type.String({ maxLength, description }));
 
@@ -78,6 +115,7 @@ function presentVerification(result: VerifyResult) {
     events: result.events,
     broken_chains: result.brokenChains,
     ...(result.firstBroken ? { first_broken: result.firstBroken } : {}),
+    ...(result.anchor ? { anchor: result.anchor } : {}),
   };
 }
 
@@ -88,12 +126,14 @@ async function* jsonLines(events: AsyncIterable<CloudEvent>): AsyncGenerator<str
 /**
  * The audit log, read side: `GET /keyward/v1/audit-events` (newest first, keyset pages),
  * `GET /keyward/v1/audit-events/export` (every matching event as CloudEvents JSON lines, oldest
- * first, streamed) and `GET /keyward/v1/audit-events/verify` (checks every hash chain).
+ * first, streamed), `GET /keyward/v1/audit-events/verify` (checks every chain against the registry),
+ * `POST …/verify` (the same, and against a shipped checkpoint) and `POST …/checkpoint` (signs one).
  */
 export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const query = createAuditQueryService(deps.services.deps);
   const verifier = createAuditVerifyService(deps.services.deps);
+  const checkpoints = createAuditCheckpointService(deps.services.deps);
   const common = { preHandler: deps.authenticate };
   const tags = ['Audit log'];
 
@@ -124,5 +164,28 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
 
   app.get(`${LIST_PATH}/verify`, { ...common, schema: { tags, security, response: { 200: AuditVerification, '4xx': ErrorBody } } }, async (request) => {
     return presentVerification(await verifier.verify(ctx(request)));
+  });
+
+  app.post(`${LIST_PATH}/verify`, {
+    ...common,
+    schema: {
+      tags, security, body: VerifyBody,
+      description: 'Verifies as GET does and, given `anchor` (a shipped checkpoint), that every chain it lists still exists with at least its head and that the events up to that head still hash to it.',
+      response: { 200: AuditVerification, '4xx': ErrorBody },
+    },
+  }, async (request) => {
+    return presentVerification(await verifier.verify(ctx(request), request.body.anchor));
+  });
+
+  app.post(`${LIST_PATH}/checkpoint`, {
+    ...common,
+    schema: {
+      tags, security,
+      description: 'Verifies the whole log, then signs and stores a checkpoint of every chain\'s head (422 if the log does not verify). Same permission as verify.',
+      response: { 201: AuditCheckpoint, '4xx': ErrorBody },
+    },
+  }, async (request, reply) => {
+    const checkpoint = await checkpoints.checkpoint(ctx(request));
+    return reply.code(201).header('cache-control', 'no-store').send(checkpoint);
   });
 }

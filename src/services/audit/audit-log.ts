@@ -1,25 +1,63 @@
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { errors } from '../../domain/errors.js';
 import type { Database } from '../../store/database.js';
+import { ADVANCE_HEAD_SQL, auditChainsRepo, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
+import type { AuditKey } from './audit-key.js';
 import { buildCloudEvent, type AuditInput, type CloudEvent } from './cloud-event.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
+import { headAdvance, registerChain, type ChainIdentity } from './chain-registry.js';
 import { Mutex } from './mutex.js';
 
 type Executor = Kysely<Database>;
 
+/** Longest chain name: `<16 hex>/data-plane` is 27; the column holds 64. */
+export const MAX_CHAIN_NAME = 32;
+
+/**
+ * The writer instance's id in its chain names: 16 hex digits of a hash of host, pid and 8 random
+ * bytes, so that a name's length never depends on the host name (a 63-character pod name included).
+ * The full host name is kept in the chain's registry row.
+ */
+export function chainInstanceId(host: string, pid: number): string {
+  return createHash('sha256').update(`${host}\0${pid}\0`).update(randomBytes(8)).digest('hex').slice(0, 16);
+}
+
 /**
  * One writer of one hash chain. Appends are serialised; the in-memory head moves only after the
- * rows are committed, so a rolled-back transaction leaves the chain intact.
+ * rows are committed, so a rolled-back transaction leaves the chain intact. The chain is
+ * registered (in its own transaction) before its first event, and every batch moves the
+ * registered head in the same transaction as its events.
  */
 class ChainWriter {
   private seq = 0;
   private head = GENESIS_HASH;
+  private registered: AuditChainRow | undefined;
   readonly mutex = new Mutex();
 
-  constructor(readonly chain: string) {}
+  constructor(readonly identity: ChainIdentity, private readonly key: AuditKey) {}
 
-  prepare(events: ReturnType<typeof buildCloudEvent>[]): { rows: CloudEvent[]; commit: () => void } {
+  get chain(): string {
+    return this.identity.name;
+  }
+
+  /** Registers the chain on first use; a failure is retried on the next write. */
+  async ensureRegistered(db: Executor, now: Date): Promise<void> {
+    if (this.registered) return;
+    await registerChain(db, this.key, this.identity, now.toISOString());
+    const row = await auditChainsRepo.get(db, this.chain);
+    if (!row) throw errors.unavailable(`The audit chain ${this.chain} vanished from the registry right after it was registered`);
+    this.registered = row;
+  }
+
+  /** The sealed move of the registered head from the committed head to `to`. */
+  advance(to: { seq: number; hash: string }): HeadAdvance {
+    if (!this.registered) throw new Error(`audit chain ${this.chain} used before it was registered`);
+    return headAdvance(this.key, this.registered, { seq: this.seq, hash: this.head }, to);
+  }
+
+  prepare(events: ReturnType<typeof buildCloudEvent>[]): { rows: CloudEvent[]; head: { seq: number; hash: string }; commit: () => void } {
     let seq = this.seq;
     let prev = this.head;
     const rows: CloudEvent[] = [];
@@ -30,12 +68,13 @@ class ChainWriter {
       row.keywardchain = this.chain;
       row.keywardseq = seq;
       row.keywardprevhash = prev;
-      row.keywardhash = eventHash(row);
+      row.keywardhash = eventHash(this.key, row);
       rows.push(row);
       prev = row.keywardhash;
     }
     return {
       rows,
+      head: { seq, hash: prev },
       commit: () => {
         this.seq = seq;
         this.head = prev;
@@ -65,29 +104,41 @@ export function toRow(event: CloudEvent) {
 
 export interface AuditLogOptions {
   db: Kysely<Database>;
+  /** The key of the chains and the registry seals (never stored in the database). */
+  key: AuditKey;
   source: string;
+  /** The host name recorded in the chains' registry rows (default `os.hostname()`). */
+  host?: string;
   clock: () => Date;
   /** Flush interval of the data-plane buffer in ms (default 250; events are durable within a second). */
   flushIntervalMs?: number;
   /** Flush early when this many events are buffered (default 500). */
   maxBatch?: number;
   onError?: (error: unknown) => void;
+  /** Called after buffered (data-plane) events were written: `onError`'s failure is over. */
+  onWritten?: () => void;
   /**
    * Writes rows synchronously (SQLite: one prepared statement, one transaction). Called while the
    * store's connection is held, so no other statement interleaves.
    */
-  fastInsert?: (rows: ReturnType<typeof toRow>[]) => void;
+  fastInsert?: (rows: ReturnType<typeof toRow>[], head: HeadAdvance) => void;
   /** Most data-plane events held while the store cannot take them (default 100,000). */
   maxBuffered?: number;
 }
 
-/** A fast insert for SQLite: one prepared statement, one transaction per slice. */
-export function sqliteAuditInsert(sqlite: { prepare(sql: string): { run(...args: unknown[]): unknown }; transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void }) {
+function headMoved(chain: string): Error {
+  return errors.unavailable(`The registered head of audit chain ${chain} is not where this writer left it: the audit log was tampered with; run keyward audit-log verify`);
+}
+
+/** A fast insert for SQLite: one prepared statement, one transaction per slice, the head moved in it. */
+export function sqliteAuditInsert(sqlite: { prepare(sql: string): { run(...args: unknown[]): { changes: number } }; transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void }) {
   const statement = sqlite.prepare(
     'INSERT INTO audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  return sqlite.transaction((rows: ReturnType<typeof toRow>[]) => {
+  const advance = sqlite.prepare(ADVANCE_HEAD_SQL);
+  return sqlite.transaction((rows: ReturnType<typeof toRow>[], head: HeadAdvance) => {
     for (const r of rows) statement.run(r.chain, r.seq, r.id, r.time, r.type, r.method, r.principal, r.api_key, r.result, r.event, r.prev_hash, r.hash);
+    if (advance.run(head.toSeq, head.toHash, head.mac, head.name, head.fromSeq, head.fromHash).changes !== 1) throw headMoved(head.name);
   });
 }
 
@@ -99,12 +150,15 @@ export interface AuditLog {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly chains: { management: string; dataPlane: string };
+  /** The audit key (its material never serialises): verify and checkpoints use it. */
+  readonly key: AuditKey;
 }
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const instance = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const management = new ChainWriter(`${instance}/management`);
-  const dataPlane = new ChainWriter(`${instance}/data-plane`);
+  const host = (options.host ?? hostname()).slice(0, 255);
+  const instance = chainInstanceId(host, process.pid);
+  const management = new ChainWriter({ name: `${instance}/management`, host, pid: process.pid }, options.key);
+  const dataPlane = new ChainWriter({ name: `${instance}/data-plane`, host, pid: process.pid }, options.key);
   const maxBatch = options.maxBatch ?? 500;
   const maxBuffered = options.maxBuffered ?? 100_000;
   let buffer: AuditInput[] = [];
@@ -115,26 +169,29 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   async function insert(db: Executor, writer: ChainWriter, inputs: AuditInput[]): Promise<() => void> {
     if (inputs.length === 0) return () => undefined;
     const now = options.clock();
-  /** Called after buffered (data-plane) events were written: `onError`'s failure is over. */
-  onWritten?: () => void;
-    const { rows, commit } = writer.prepare(inputs.map((input) => buildCloudEvent(options.source, input, now)));
+    const { rows, head, commit } = writer.prepare(inputs.map((input) => buildCloudEvent(options.source, input, now)));
     for (let i = 0; i < rows.length; i += 200) {
       await db.insertInto('audit_events').values(rows.slice(i, i + 200).map(toRow)).execute();
     }
+    if (!(await auditChainsRepo.advanceHead(db, writer.advance(head)))) throw headMoved(writer.chain);
     return commit;
   }
 
   /** Data-plane rows in slices, yielding to the event loop between them so requests keep flowing. */
   async function insertSlice(batch: AuditInput[]): Promise<void> {
     const fast = options.fastInsert;
+    const now = options.clock();
+    await dataPlane.ensureRegistered(options.db, now);
     if (!fast) {
-      (await insert(options.db, dataPlane, batch))();
+      // one transaction: the events and the head that covers them commit together
+      const commit = await options.db.transaction().execute((trx) => insert(trx, dataPlane, batch));
+      commit();
       return;
     }
-    const now = options.clock();
-    const { rows, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
+    const { rows, head, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
     const records = rows.map(toRow);
-    await options.db.connection().execute(async () => fast(records));
+    const move = dataPlane.advance(head);
+    await options.db.connection().execute(async () => fast(records, move));
     commit();
   }
 
@@ -145,6 +202,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         try {
           await insertSlice(batch);
           buffer = buffer.slice(batch.length);
+          options.onWritten?.();
         } catch (error) {
           options.onError?.(error);
           return;
@@ -165,8 +223,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   return {
     chains: { management: management.chain, dataPlane: dataPlane.chain },
+    key: options.key,
     transaction(work) {
       return management.mutex.run(async () => {
+        await management.ensureRegistered(options.db, options.clock());
         let commit: () => void = () => undefined;
         const result = await options.db.transaction().execute(async (trx) => {
           const inputs: AuditInput[] = [];
@@ -197,4 +257,3 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
   };
 }
-          options.onWritten?.();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { legacyChainHash, type AuditKey } from './audit-key.js';
 import type { CloudEvent } from './cloud-event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,7 +30,17 @@ export function canonicalJson(value: unknown): string {
 
 const HASH_FIELDS: ReadonlySet<string> = new Set(['keywardprevhash', 'keywardhash']);
 
-/** keywardhash = sha256(keywardprevhash + canonical event), the event without its own hash fields. */
-export function eventHash(event: Omit<CloudEvent, 'keywardhash'>): string {
-  return createHash('sha256').update(event.keywardprevhash + appendCanonical(event, HASH_FIELDS)).digest('hex');
+/** What an event's hash covers: keywardprevhash + the canonical event without its own hash fields. */
+function chainText(event: Omit<CloudEvent, 'keywardhash'>): string {
+  return event.keywardprevhash + appendCanonical(event, HASH_FIELDS);
+}
+
+/** keywardhash = HMAC-SHA256(audit key, keywardprevhash + canonical event). */
+export function eventHash(key: AuditKey, event: Omit<CloudEvent, 'keywardhash'>): string {
+  return key.chainHash(chainText(event));
+}
+
+/** The unkeyed sha256(keywardprevhash + canonical event) of chains written before the audit key (legacy chains). */
+export function legacyEventHash(event: Omit<CloudEvent, 'keywardhash'>): string {
+  return legacyChainHash(chainText(event));
 }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStore, type Store } from '../../store/connect.js';
 import { settingsRepo } from '../../store/repositories/settings.js';
+import { auditKeyFromMasterKey } from './audit-key.js';
 import { createAuditLog } from './audit-log.js';
+
+const key = auditKeyFromMasterKey('retention test master key');
 import { AUDIT_RETENTION_SETTING, auditRetentionDays, parseRetentionDays, pruneAuditEvents, startRetention } from './retention.js';
 
 const DAY = 86_400_000;
@@ -24,7 +27,7 @@ describe('audit retention', () => {
   });
 
   async function writeAt(time: Date, count: number): Promise<void> {
-    const audit = createAuditLog({ db: store.db, source: 's', clock: () => time });
+    const audit = createAuditLog({ db: store.db, key, source: 's', clock: () => time });
     for (let i = 0; i < count; i++) {
       await audit.transaction(async (_trx, record) => record({ type: 'io.keyward.management', method: 'iam.CreateServiceAccount', subject: 's', status: 'SUCCESS' }));
     }
@@ -48,7 +51,7 @@ describe('audit retention', () => {
 
   it('keeps everything with 0 days', async () => {
     await writeAt(new Date('2020-01-01T00:00:00Z'), 2);
-    expect(await pruneAuditEvents({ db: store.db, clock: () => new Date(), days: 0 })).toEqual({ deleted: 0, chains: 0 });
+    expect(await pruneAuditEvents({ db: store.db, key, clock: () => new Date(), days: 0 })).toEqual({ deleted: 0, chains: 0 });
     expect(await count()).toBe(2);
   });
 
@@ -58,7 +61,7 @@ describe('audit retention', () => {
     await writeAt(new Date(now.getTime() - 1 * DAY), 2);
     const pruned: number[] = [];
     let days = 5;
-    const stop = startRetention({ db: store.db, clock: () => now, days: async () => days, intervalMs: 20, onPruned: (r) => pruned.push(r.deleted) });
+    const stop = startRetention({ db: store.db, key, clock: () => now, days: async () => days, intervalMs: 20, onPruned: (r) => pruned.push(r.deleted) });
     await expect.poll(count).toBe(2);
     days = 0;
     await new Promise((r) => setTimeout(r, 60));
@@ -69,7 +72,7 @@ describe('audit retention', () => {
 
   it('reports errors through onError', async () => {
     const errors: unknown[] = [];
-    const stop = startRetention({ db: store.db, clock: () => new Date(), days: async () => { throw new Error('boom'); }, intervalMs: 10_000, onError: (e) => errors.push(e) });
+    const stop = startRetention({ db: store.db, key, clock: () => new Date(), days: async () => { throw new Error('boom'); }, intervalMs: 10_000, onError: (e) => errors.push(e) });
     await expect.poll(() => errors.length).toBe(1);
     await stop();
   });

@@ -3,6 +3,8 @@ import { auditEventsRepo } from '../../store/repositories/audit-events.js';
 import type { Executor } from '../../store/repositories/executor.js';
 import { settingsRepo } from '../../store/repositories/settings.js';
 import type { Clock } from '../context.js';
+import type { AuditKey } from './audit-key.js';
+import { raiseFloor } from './chain-registry.js';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 export const MAX_AUDIT_RETENTION_DAYS = 36_500;
@@ -36,6 +38,8 @@ export async function auditRetentionDays(db: Executor, env: NodeJS.ProcessEnv = 
 
 export interface PruneOptions {
   db: Executor;
+  /** Seals the raised floors. */
+  key: AuditKey;
   clock: Clock;
   days: number;
   /** Events removed per transaction (default 1000). */
@@ -53,8 +57,8 @@ export interface PruneResult {
 /**
  * Removes events older than `days`. Each chain loses only its oldest run of expired events, a
  * batch per transaction, and each batch raises the chain's floor (the last removed event's seq
- * and hash) in the same transaction, so that `audit-log verify` still checks the first event kept
- * and can tell retention from deletion.
+ * and hash, in its registry row, sealed under the audit key) in the same transaction, so that
+ * `audit-log verify` still checks the first event kept and can tell retention from deletion.
  */
 export async function pruneAuditEvents(options: PruneOptions): Promise<PruneResult> {
   if (options.days <= 0) return { deleted: 0, chains: 0 };
@@ -71,7 +75,7 @@ export async function pruneAuditEvents(options: PruneOptions): Promise<PruneResu
         const last = prefix.at(-1);
         if (!last) return 0;
         const count = await auditEventsRepo.deleteChainThrough(trx, chain, last.seq);
-        await auditEventsRepo.raiseFloor(trx, { chain, seq: last.seq, hash: last.hash }, now.toISOString());
+        await raiseFloor(trx, options.key, chain, { seq: last.seq, hash: last.hash });
         return count;
       });
       deleted += removed;
@@ -83,6 +87,7 @@ export async function pruneAuditEvents(options: PruneOptions): Promise<PruneResu
 
 export interface RetentionOptions {
   db: Executor;
+  key: AuditKey;
   clock: Clock;
   /** Days to keep, or a function read before every run (so a changed setting applies without a restart). */
   days: number | (() => Promise<number>);
@@ -106,7 +111,7 @@ export function startRetention(options: RetentionOptions): () => Promise<void> {
     running = (async () => {
       try {
         const days = typeof options.days === 'number' ? options.days : await options.days();
-        const result = await pruneAuditEvents({ db: options.db, clock: options.clock, days, shouldStop: () => stopped });
+        const result = await pruneAuditEvents({ db: options.db, key: options.key, clock: options.clock, days, shouldStop: () => stopped });
         if (result.deleted > 0) options.onPruned?.(result);
       } catch (error) {
         if (!stopped) options.onError?.(error);

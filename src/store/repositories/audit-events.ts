@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { AuditEventsTable, Database } from '../database.js';
 import type { Executor } from './executor.js';
@@ -27,13 +26,6 @@ export interface AuditCursor {
   seq: number;
 }
 
-/** Where retention left a chain: its last removed event, so that verify can check the first kept one. */
-export interface ChainFloor {
-  chain: string;
-  seq: number;
-  hash: string;
-}
-
 type AuditQuery = SelectQueryBuilder<Database, 'audit_events', object>;
 
 function applyFilter(query: AuditQuery, filter: AuditEventFilter): AuditQuery {
@@ -55,24 +47,6 @@ function keyset(direction: '<' | '>', cursor: AuditCursor) {
 
 export function cursorOf(row: Pick<AuditEventRow, 'time' | 'chain' | 'seq'>): AuditCursor {
   return { time: row.time, chain: row.chain, seq: Number(row.seq) };
-}
-
-const FLOOR_PREFIX = 'audit.chain_floor.';
-const SEQ_DIGITS = 16;
-
-function floorName(chain: string): string {
-  return FLOOR_PREFIX + createHash('sha256').update(chain).digest('hex').slice(0, 40);
-}
-
-/** `<seq, zero-padded> <hash> <chain>`: zero-padding makes the text order the seq order. */
-function encodeFloor(floor: ChainFloor): string {
-  return `${String(floor.seq).padStart(SEQ_DIGITS, '0')} ${floor.hash} ${floor.chain}`;
-}
-
-function decodeFloor(value: string): ChainFloor | undefined {
-  const match = /^(\d{16}) ([0-9a-f]{64}) (.+)$/s.exec(value);
-  if (!match) return undefined;
-  return { seq: Number(match[1]), hash: match[2] as string, chain: match[3] as string };
 }
 
 export const auditEventsRepo = {
@@ -170,31 +144,6 @@ export const auditEventsRepo = {
   async deleteChainThrough(db: Executor, chain: string, throughSeq: number): Promise<number> {
     const result = await db.deleteFrom('audit_events').where('chain', '=', chain).where('seq', '<=', throughSeq).executeTakeFirst();
     return Number(result.numDeletedRows);
-  },
-
-  /** Raises a chain's floor; never lowers it (two instances pruning at once stay consistent). */
-  async raiseFloor(db: Executor, floor: ChainFloor, now: string): Promise<void> {
-    const value = encodeFloor(floor);
-    await db
-      .insertInto('settings')
-      .values({ name: floorName(floor.chain), value, updated_at: now })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }).where('settings.value', '<', value))
-      .execute();
-  },
-
-  async floors(db: Executor): Promise<Map<string, ChainFloor>> {
-    const rows = await db.selectFrom('settings').select('value').where('name', 'like', `${FLOOR_PREFIX}%`).execute();
-    const floors = new Map<string, ChainFloor>();
-    for (const row of rows) {
-      const floor = decodeFloor(row.value);
-      if (floor) floors.set(floor.chain, floor);
-    }
-    return floors;
-  },
-
-  async floor(db: Executor, chain: string): Promise<ChainFloor | undefined> {
-    const row = await db.selectFrom('settings').select('value').where('name', '=', floorName(chain)).executeTakeFirst();
-    return row ? decodeFloor(row.value) : undefined;
   },
 };
 
