@@ -152,10 +152,36 @@ describe.each(DIALECTS)('keyward audit-log on $name', ({ name, skip, create }) =
     expect(existsSync(join(out, 'x.jsonl'))).toBe(false);
   });
 
+  it.skipIf(skip)(`writes a signed checkpoint to stdout or a new 0600 file, and verifies against it (${name})`, async () => {
+    const printed = await kw('audit-log', 'checkpoint');
+    expect(printed.code, printed.stderr).toBe(0);
+    const checkpoint = JSON.parse(printed.stdout) as { kind: string; chains: Array<{ name: string; head_seq: number }>; signature: string };
+    expect(checkpoint).toMatchObject({ kind: 'AuditCheckpoint', signature: expect.any(String) });
+    expect(checkpoint.chains.length).toBeGreaterThanOrEqual(2);
+    const file = join(out, 'checkpoint.json');
+    const written = await kw('audit-log', 'checkpoint', '--out', file);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stderr).toMatch(/^Wrote the checkpoint of .+ to .+checkpoint\.json\.\n$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await kw('audit-log', 'checkpoint', '--out', file)).stderr).toContain('already exists');
+    const anchored = await kw('audit-log', 'verify', '--anchor', file);
+    expect(anchored.code, anchored.stderr).toBe(0);
+    expect(anchored.stdout).toMatch(/and the \d+ chain heads of the checkpoint of .+: every chain is intact\.\n$/);
+    const forged = join(out, 'forged.json');
+    const document = JSON.parse(readFileSync(file, 'utf8')) as { chains: Array<{ head_seq: number }> };
+    document.chains[0]!.head_seq += 1;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(forged, JSON.stringify(document));
+    const refused = await kw('audit-log', 'verify', '--anchor', forged);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/signature does not verify/);
+    expect((await kw('audit-log', 'verify', '--anchor', join(out, 'missing.json'))).stderr).toMatch(/Cannot read the anchor/);
+  });
+
   it.skipIf(skip)(`verifies the chains, then names an edited event (${name})`, async () => {
     const ok = await kw('audit-log', 'verify');
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^Verified \d+ audit events in \d+ chains: every hash chain is intact\.\n$/);
+    expect(ok.stdout).toMatch(/^Verified \d+ audit events in \d+ chains: every chain is intact\.\n$/);
     const summary = await json<{ ok: boolean; events: number; chains: number }>('audit-log', 'verify');
     expect(summary).toMatchObject({ ok: true });
 
