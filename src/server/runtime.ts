@@ -14,6 +14,7 @@ import { ensureAuditRegistry } from '../services/audit/chain-registry.js';
 import type { DataPlaneOptions } from '../services/index.js';
 import { randomUUID } from 'node:crypto';
 import { createHealthRegistry, type HealthRegistry } from './health.js';
+import { relaxedBatchWrites } from '../store/sqlite-durability.js';
 
 export interface RuntimeOptions extends StoreOptions {
   publicUrl: string;
@@ -71,6 +72,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await bootstrapAudit.close();
       orgId = bootstrapped.organization;
     }
+    // Management commits are durable on acknowledgement (synchronous=FULL); data-plane audit batches
+    // are synced within a second, off the event loop (sqlite-durability.ts).
+    const dataPlaneWrites = store.sqlite && store.sqlitePath ? relaxedBatchWrites(store.sqlite, store.sqlitePath, sqliteAuditInsert(store.sqlite)) : undefined;
     // A data-plane audit write that fails is retried with the next flush; while it keeps failing
     // /readyz is red (naming the audit log) and every failure is logged at error level.
     const audit = createAuditLog({
@@ -79,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       host: options.auditHost,
       source: organizationCrn(orgId),
       clock,
-      fastInsert: store.sqlite ? sqliteAuditInsert(store.sqlite) : undefined,
+      fastInsert: dataPlaneWrites?.write,
       onError: (error) => {
         health.fail('audit log', 'audit events cannot be written');
         log.error(`audit write failed: ${scrub((error as Error).message)}`);
@@ -130,6 +134,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         await relay?.stop();
         await services.close();
         await audit.close();
+        dataPlaneWrites?.close();
         await store.close();
       },
     };
