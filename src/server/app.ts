@@ -27,6 +27,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Extra route plugins (data plane, later capabilities) registered with the same deps. */
   plugins?: Array<(app: FastifyInstance, deps: RouteDeps) => Promise<void>>;
+  /** Failing components reported by `/readyz`. */
+  health?: RouteDeps['health'];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -82,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services: options.services,
     present: createPresenters(options.publicUrl, options.services.deps.organizationId),
     authenticate: managementAuthentication(options.services.authenticate),
+    health: options.health,
   };
   for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));

@@ -93,6 +93,25 @@ export function register(program: Command): void {
     },
   );
 
+  withOutput(
+    server
+      .command('recover-admin')
+      .description('Break-glass: a new OrganizationAdmin cloud key for admin@localhost (re-enabled or re-created if needed), shown once and audited')
+      .option('--data-dir <dir>', 'directory of the embedded SQLite store (stop its server first)', process.env.KEYWARD_DATA_DIR ?? './keyward-data')
+      .option('--database-url <url>', 'postgres:// URL (running servers may keep running)', process.env.KEYWARD_DATABASE_URL),
+  ).action(async (options: { dataDir: string; databaseUrl?: string; output: Format }) => {
+    const { recoverAdminStore } = await import('../../server/main.js');
+    const result = await recoverAdminStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+    await printObject({ key: result.key, secret: result.secret, user: result.user }, options.output, [
+      ['API Key', (r) => r.key],
+      ['API Secret', (r) => r.secret],
+      ['User', (r) => r.user],
+    ]);
+    const repaired = [result.restored.user_created && 're-created the user', result.restored.user_enabled && 're-enabled the user', result.restored.binding_created && 're-bound OrganizationAdmin'].filter(Boolean);
+    notice(`Recovered OrganizationAdmin access for admin@localhost${repaired.length ? ` (${repaired.join(', ')})` : ''}; the recovery is in the audit log as iam.RecoverAdmin.`);
+    notice('Save the API key and secret. The secret is not retrievable later.');
+  });
+
   server
     .command('backup')
     .description('Consistent online backup of the SQLite store')
