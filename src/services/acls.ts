@@ -7,12 +7,14 @@ import { applyChange } from './change.js';
 import { clusterCrn } from './clusters.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { requireExistingPrincipal } from './role-bindings.js';
+import { createAuthority } from './authority.js';
 
 export type Acl = AclRow;
 export type AclQuery = Omit<AclFilter, 'clusterId'>;
 
 /** Kafka ACLs per cluster, with Kafka's own validation; every change takes effect on the next request. */
 export function createAclService(deps: ServiceDeps) {
+  const authority = createAuthority(deps);
   async function cluster(id: string) {
     const row = await clustersRepo.find(deps.db, id);
     if (!row || row.kind !== 'kafka') throw errors.notFound('Kafka cluster', id);
@@ -38,6 +40,9 @@ export function createAclService(deps: ServiceDeps) {
       if (inputs.length === 0) throw errors.invalid('No ACL given');
       if (inputs.length > 100) throw errors.invalid('At most 100 ACLs in one request');
       const acls: KafkaAcl[] = inputs.map((input) => validateAcl({ ...input, cluster_id: clusterId }));
+      // nobody passes on, to anyone, what a DENY ACL refuses them (an ALLOW ACL for a principal
+      // whose key the caller holds would do just that)
+      await authority.requireMayGrant(ctx.actor.principal, acls.map((acl) => ({ kind: 'acl' as const, acl })));
       for (const principal of new Set(acls.map((a) => a.principal))) {
         if (principal !== WILDCARD_PRINCIPAL) await requireExistingPrincipal(deps.db, principal);
       }

@@ -9,6 +9,7 @@ import { usersRepo } from '../store/repositories/users.js';
 import { serviceAccountsRepo } from '../store/repositories/service-accounts.js';
 import type { Executor } from '../store/repositories/executor.js';
 import { keyAccess, type KeyTarget } from './access.js';
+import { createAuthority } from './authority.js';
 import { clusterCrn } from './clusters.js';
 import { applyChange, type ChangeTools } from './change.js';
 import { nowIso, type Actor, type CallContext, type ServiceDeps } from './context.js';
@@ -115,6 +116,58 @@ export function createApiKeyService(deps: ServiceDeps) {
   }
 
   const access = keyAccess(deps);
+  const authority = createAuthority(deps);
+
+  /**
+   * A new key on a cluster needs read access to that cluster (the permission of its GET): one the
+   * caller may not see is missing, as in GET. `cloud` keys belong to no cluster.
+   */
+  async function requireReadableResource(ctx: CallContext, resource: { id: string; kind: ResourceKind }): Promise<void> {
+    if (resource.kind === 'cloud') return;
+    const label = resource.kind === 'kafka' ? 'Kafka cluster' : 'Schema Registry cluster';
+    const cluster = await clustersRepo.find(deps.db, resource.id);
+    if (!cluster || !(await deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, cluster)))) throw errors.notFound(label, resource.id);
+  }
+
+  /** A key for another principal acts as that principal: the caller needs authority over it (DESIGN §9). */
+  async function requireAuthorityOverOwner(ctx: CallContext, owner: { id: string }, doing: string, db: Executor = deps.db): Promise<void> {
+    await authority.requireAuthorityOver(ctx.actor.principal, `User:${owner.id}`, doing, db);
+  }
+
+  /**
+   * Why the caller may not enable this disabled key, or undefined. Re-enabling another principal's
+   * key needs authority over its owner; beyond that, a key disabled by its owner may be enabled by
+   * it, one disabled by another principal only by that principal or one with authority over it, and
+   * a leaked key (or one whose disabling was not recorded) only with OrganizationAdmin's authority.
+   */
+  async function enableRefusal(ctx: CallContext, row: ApiKeyRow, db: Executor): Promise<string | undefined> {
+    const actor = ctx.actor.principal;
+    const owner = `User:${row.owner_id}`;
+    if (owner !== actor) {
+      const refusal = await authority.refusalOver(actor, owner, db);
+      if (refusal !== undefined) return `re-enabling a key of ${row.owner_id} needs authority over it: ${refusal}`;
+    }
+    const organizationOnly = async (why: string) =>
+      (await authority.holdsOrganizationAuthority(actor, db)) ? undefined : `API key "${row.id}" ${why}; only an OrganizationAdmin may enable it`;
+    switch (row.disabled_reason) {
+      case null:
+      case 'owner':
+        return undefined;
+      case 'admin': {
+        const disabler = row.disabled_by;
+        if (disabler === null) return organizationOnly('was disabled by an administrator no longer known');
+        if (disabler === ctx.actor.id) return undefined;
+        const exists = disabler.startsWith('sa-') ? await serviceAccountsRepo.find(db, disabler) : await usersRepo.find(db, disabler);
+        if (!exists) return organizationOnly(`was disabled by ${disabler}, who no longer exists`);
+        const refusal = await authority.refusalOver(actor, `User:${disabler}`, db);
+        return refusal === undefined ? undefined : `API key "${row.id}" was disabled by ${disabler}; enabling it needs authority over ${disabler}: ${refusal}`;
+      }
+      case 'leak':
+        return organizationOnly('was disabled by a leak report');
+      default:
+        return organizationOnly('was disabled before keyward recorded who disabled keys');
+    }
+  }
 
   async function targetOf(db: Executor, row: Pick<ApiKeyRow, 'owner_kind' | 'owner_id' | 'resource_kind' | 'resource_id'>): Promise<KeyTarget> {
     const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(db, row.resource_id);
@@ -179,6 +232,9 @@ export function createApiKeyService(deps: ServiceDeps) {
       last_used: null,
       replaces: input.replaces ?? null,
       replaced_by: null,
+      disabled_by: null,
+      disabled_reason: null,
+      disabled_at: null,
     };
     await apiKeysRepo.insert(tools.trx, row);
     tools.audit({
@@ -224,15 +280,19 @@ export function createApiKeyService(deps: ServiceDeps) {
     insertKey,
     keySubject,
     resolveResource,
+    requireReadableResource,
+    requireAuthorityOverOwner,
     async create(ctx: CallContext, input: CreateKeyInput): Promise<CreatedApiKey> {
       const owner = await resolveOwner(ctx.actor, input.serviceAccount);
       const resource = await resolveResource(deps.db, input.resource);
+      await requireReadableResource(ctx, resource);
       const resourceCluster = resource.kind === 'cloud' ? undefined : await clustersRepo.find(deps.db, resource.id);
       await access.requireCreate(ctx, { owner, resourceCrn: resourceCluster ? clusterCrn(deps.organizationId, resourceCluster) : undefined });
       const description = input.description === undefined ? '' : requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
       const displayName = input.displayName === undefined ? '' : requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
       const expiresAt = expiryFrom(input, deps.clock());
       return applyChange(deps, ctx, async (tools) => {
+        await requireAuthorityOverOwner(ctx, owner, `creating keys for ${owner.id}`, tools.trx);
         await enforceKeyPolicy(tools.trx, { owner, resource, expiresAt, now: deps.clock() });
         const { row, secret } = await insertKey(tools, { owner, resource, displayName, description, expiresAt });
         return { key: await view(tools.trx, row), secret };
@@ -294,7 +354,18 @@ export function createApiKeyService(deps: ServiceDeps) {
       const row = await findManageable(ctx, id);
       if (row.status !== status) {
         await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
-          await apiKeysRepo.update(trx, id, { status, updated_at: nowIso(deps.clock) });
+          const current = (await apiKeysRepo.find(trx, id)) ?? row;
+          const now = nowIso(deps.clock);
+          // who disabled the key and why decides who may enable it again (enableRefusal)
+          let disabling: Pick<ApiKeyRow, 'disabled_by' | 'disabled_reason' | 'disabled_at'>;
+          if (status === 'ACTIVE') {
+            const refusal = await enableRefusal(ctx, current, trx);
+            if (refusal !== undefined) throw errors.forbidden(`Forbidden: ${refusal}`);
+            disabling = { disabled_by: null, disabled_reason: null, disabled_at: null };
+          } else {
+            disabling = { disabled_by: ctx.actor.id, disabled_reason: ctx.actor.id === current.owner_id ? 'owner' : 'admin', disabled_at: now };
+          }
+          await apiKeysRepo.update(trx, id, { status, updated_at: now, ...disabling });
           audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: await rowSubject(trx, row), details: { id } });
           changed({ kind: 'api-key', id });
         });

@@ -12,6 +12,7 @@ import { drawId, freshId } from './fresh-id.js';
 
 export const STAGES = ['production', 'staging', 'development'] as const;
 export type Stage = (typeof STAGES)[number];
+const PRODUCTION: Stage = 'production';
 export const DEFAULT_ENVIRONMENT_SETTING = 'default_environment';
 
 export type Environment = EnvironmentRow;
@@ -59,12 +60,17 @@ export function createEnvironmentService(deps: ServiceDeps) {
       });
     },
     async update(ctx: CallContext, id: string, input: { name?: unknown; stage?: unknown }): Promise<Environment> {
-      await find(id);
+      const current = await find(id);
       await deps.authz.require(ctx, 'environment:manage', crn(id));
       const patch: { name?: string; stage?: string } = {};
       if (input.name !== undefined) patch.name = requireText(input.name, 'display_name', 64);
       if (input.stage !== undefined) patch.stage = requireOneOf(input.stage, 'stage', STAGES);
       if (Object.keys(patch).length === 0) throw errors.invalid('Nothing to update: give a display_name or a stage');
+      // Leaving production lifts its policy (no user keys there): the organization's environment
+      // managers decide that, not the environment's own administrators.
+      if (current.stage === PRODUCTION && patch.stage !== undefined && patch.stage !== PRODUCTION) {
+        await deps.authz.require(ctx, 'environment:manage', organizationCrn(deps.organizationId));
+      }
       await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         await environmentsRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
         audit({ method: 'org.UpdateEnvironment', subject: crn(id), details: { id, ...patch } });

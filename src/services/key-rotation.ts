@@ -73,6 +73,8 @@ export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyServi
       refuseRotation(found, deps.clock());
       const resource = await apiKeys.resolveResource(deps.db, found.resource_id);
       const owner = { kind: found.owner_kind, id: found.owner_id };
+      // and a new key on a cluster needs read access to it, as for `api-key create`
+      await apiKeys.requireReadableResource(ctx, resource);
 
       return applyChange(deps, ctx, async (tools) => {
         const { trx } = tools;
@@ -80,6 +82,8 @@ export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyServi
         const old = await apiKeysRepo.find(trx, id);
         if (!old) throw errors.notFound('API key', id);
         refuseRotation(old, now);
+        // the new key acts as its owner: rotating another principal's key needs authority over it
+        await apiKeys.requireAuthorityOverOwner(ctx, owner, `rotating API key "${id}"`, trx);
         const newExpiry = rotatedKeyExpiry(await readPolicy(trx), old, now);
         await enforceKeyPolicy(trx, { owner, resource, expiresAt: newExpiry, now, countQuota: false });
         const graceEnd = new Date(now.getTime() + graceMs).toISOString();

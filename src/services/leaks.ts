@@ -86,11 +86,14 @@ export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
           const current = await apiKeysRepo.find(trx, row.id);
           if (!current) continue;
           let disabled = false;
-          if (current.status !== 'DISABLED' && !disabledNow.has(row.id)) {
-            await apiKeysRepo.update(trx, row.id, { status: 'DISABLED', updated_at: nowIso(deps.clock) });
+          if (!disabledNow.has(row.id) && (current.status !== 'DISABLED' || current.disabled_reason !== 'leak')) {
+            // A leaked key is enabled again only by an OrganizationAdmin (api-keys enableRefusal), also
+            // when it was already disabled for a lesser reason.
+            const now = nowIso(deps.clock);
+            await apiKeysRepo.update(trx, row.id, { status: 'DISABLED', updated_at: now, disabled_by: ctx.actor.id, disabled_reason: 'leak', disabled_at: now });
             disabledNow.add(row.id);
             changed({ kind: 'api-key', id: row.id });
-            disabled = true;
+            disabled = current.status !== 'DISABLED';
           }
           audit({
             method: 'keyward.ReportLeak',

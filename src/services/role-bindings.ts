@@ -13,6 +13,7 @@ import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { freshId } from './fresh-id.js';
+import { createAuthority } from './authority.js';
 
 export type RoleBinding = RoleBindingRow;
 
@@ -34,6 +35,7 @@ export async function requireExistingPrincipal(db: Executor, principal: unknown)
 
 export function createRoleBindingService(deps: ServiceDeps) {
   const orgCrn = organizationCrn(deps.organizationId);
+  const authority = createAuthority(deps);
 
   /** Checks that the pattern fits the role's scope and names things that exist. */
   async function validatePattern(roleName: string, crnPattern: unknown): Promise<string> {
@@ -78,6 +80,10 @@ export function createRoleBindingService(deps: ServiceDeps) {
       if (typeof input.roleName !== 'string' || input.roleName === '') throw errors.invalid('role_name is required');
       const crnPattern = await validatePattern(input.roleName, input.crnPattern);
       await deps.authz.require(ctx, 'role-binding:manage', patternScope(crnPattern));
+      // and the new binding must lie inside a binding the caller manages bindings with (a literal
+      // never covers a prefix), grant no more there than that binding does, and pass on nothing a
+      // DENY ACL refuses the caller
+      await authority.requireMayGrant(ctx.actor.principal, [{ kind: 'role-binding', roleName: input.roleName, crnPattern }]);
       const principal = await requireExistingPrincipal(deps.db, input.principal);
       if (await roleBindingsRepo.findSame(deps.db, principal, input.roleName, crnPattern)) {
         throw errors.conflict(`${principal} already has ${input.roleName} on ${crnPattern}`);

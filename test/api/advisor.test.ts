@@ -3,6 +3,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { buildAdvisorSnapshot } from '../../src/services/advisor.js';
 import {
   START, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError, startHarness, type ApiHarness, type Credentials,
+  bindClusterReader,
 } from './support.js';
 
 const MINUTE = 60_000;
@@ -48,8 +49,12 @@ describe.each(DIALECTS)('advisor findings from the store on $name', ({ skip, cre
     if (skip) return;
     h = await startHarness(await create());
     alice = await createUser(h, 'alice@example.com', 'Alice');
-    devLkc = await createKafkaCluster(h, 'orders-dev', await createEnvironment(h, 'dev'));
-    prodLkc = await createKafkaCluster(h, 'orders-prod', await createEnvironment(h, 'prod', 'production'));
+    const devEnv = await createEnvironment(h, 'dev');
+    const prodEnv = await createEnvironment(h, 'prod', 'production');
+    devLkc = await createKafkaCluster(h, 'orders-dev', devEnv);
+    prodLkc = await createKafkaCluster(h, 'orders-prod', prodEnv);
+    await bindClusterReader(h, alice.id, devEnv, devLkc);
+    await bindClusterReader(h, alice.id, prodEnv, prodLkc);
     for (const name of ['orders', 'busy', 'pair', 'idle', 'rotator', 'spiky']) sa[name] = await createServiceAccount(h, name);
     keys.aliceProd = await createKey(h, prodLkc, { auth: alice.auth, description: 'alice in prod' });
     keys.aliceDev = await createKey(h, devLkc, { auth: alice.auth });

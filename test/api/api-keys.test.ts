@@ -4,6 +4,7 @@ import { hashSecret, isWellFormedSecret } from '../../src/domain/secrets.js';
 import {
   START, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError, expectNoLeaks, expectResource, orgCrn,
   startHarness, storeState, type ApiHarness, type Credentials,
+  bindClusterReader,
 } from './support.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -21,6 +22,7 @@ describe.each(DIALECTS)('/iam/v2/api-keys on $name', ({ skip, create }) => {
     alice = await createUser(h, 'alice@example.com', 'Alice');
     env = await createEnvironment(h, 'apps');
     lkc = await createKafkaCluster(h, 'orders', env);
+    await bindClusterReader(h, alice.id, env, lkc);
     sa = await createServiceAccount(h, 'orders-app', 'Orders');
   });
   afterAll(async () => h?.close());

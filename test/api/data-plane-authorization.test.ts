@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { DIALECTS } from '../helpers/databases.js';
 import { basic } from '../helpers/runtime.js';
 import { buildRoleBindingCrnPattern, type RoleBindingScope } from '../../src/domain/authz/crn-pattern.js';
-import { createKafkaCluster, createKey, createServiceAccount, createUser, startHarness, type ApiHarness, type Credentials } from './support.js';
+import { bindClusterReader, createKafkaCluster, createKey, createServiceAccount, createUser, startHarness, type ApiHarness, type Credentials } from './support.js';
 
 /**
  * Data-plane decisions (DESIGN §3 verify/auth-basic with an action, §4 authorization events, §5
@@ -367,6 +367,8 @@ describe.each(DIALECTS)('data-plane authorization on $name', ({ name, skip, crea
     it.skipIf(skip)(`deleting a user deletes its keys, role bindings and ACLs, and says how many (${name})`, async () => {
       const user = await createUser(h, `doomed-${Math.random().toString(36).slice(2, 8)}@example.com`);
       const principal = `User:${user.id}`;
+      // a key on a cluster needs read access to it (DESIGN §9): Operator gives that
+      await bindClusterReader(h, user.id, env, lkc);
       const own = await createKey(h, lkc, { auth: user.auth });
       await bind(principal, 'DeveloperRead', topicScope('orders'));
       await addAcls(lkc, [{ principal, permission: 'ALLOW', operation: 'WRITE', resource_type: 'TOPIC', resource_name: 'scratch' }]);
@@ -375,7 +377,7 @@ describe.each(DIALECTS)('data-plane authorization on $name', ({ name, skip, crea
 
       const res = await h.call({ method: 'DELETE', url: `/iam/v2/users/${user.id}` });
       expect(res.statusCode).toBe(204);
-      expect(res.headers['x-keyward-deleted']).toBe('api_keys=2, role_bindings=1, acls=1');
+      expect(res.headers['x-keyward-deleted']).toBe('api_keys=2, role_bindings=2, acls=1');
       const db = h.server.runtime.store.db;
       expect(await db.selectFrom('role_bindings').select('id').where('principal', '=', principal).execute()).toEqual([]);
       expect(await db.selectFrom('acls').select('id').where('principal', '=', principal).execute()).toEqual([]);

@@ -4,6 +4,7 @@ import { generateSecret, isWellFormedSecret } from '../../src/domain/secrets.js'
 import {
   START, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError, expectNoLeaks, expectResource, orgCrn,
   startHarness, storeState, type ApiHarness, type Credentials,
+  bindClusterReader,
 } from './support.js';
 
 const HOUR = 3_600_000;
@@ -56,6 +57,8 @@ describe.each(DIALECTS)('key lifecycle: rotation, policy and leaks on $name', ({
     prodEnv = await createEnvironment(h, 'prod', 'production');
     lkc = await createKafkaCluster(h, 'orders', devEnv);
     prodLkc = await createKafkaCluster(h, 'orders-prod', prodEnv);
+    await bindClusterReader(h, alice.id, devEnv, lkc);
+    await bindClusterReader(h, alice.id, prodEnv, prodLkc);
   });
   afterAll(async () => h?.close());
   // A fresh owner per test, so that no test meets another's keys (or the default quota of 10).

@@ -191,6 +191,16 @@ async function freshKey(target: KeyTarget, h: ApiHarness, w: World, role: Role):
 
 const KEY_TARGETS = Object.keys(KEY_READERS) as KeyTarget[];
 
+/** Who may issue a key like the target (create or rotate): its managers who may also read its cluster (cluster:read). */
+const KEY_ISSUERS: Record<KeyTarget, readonly Role[] | typeof EVERYONE> = {
+  own: EVERYONE, // the roles' own keys here are cloud keys
+  'saA@lkcA': [OA, EA, CCA],
+  'saA@lkcB': [OA],
+  'saB@lkcA': [OA, EA, CCA],
+  'saB@lkcB': [OA],
+  'userX@cloud': [OA, AA],
+};
+
 function keyRows(): Row[] {
   const rows: Row[] = [];
   for (const target of KEY_TARGETS) {
@@ -213,8 +223,11 @@ function keyRows(): Row[] {
         route: 'POST /keyward/v1/api-keys/:id/enable', permission: 'api-key:manage', target, ok: 200, hidden: true, allow,
         prepare: async (role, h, w) => {
           const key = await freshKey(target, h, w, role);
-          // disabled by whoever may: its owner for a user's key, the admin for a service account's
-          const auth = target === 'own' ? w.principals[role].auth : target === 'userX@cloud' ? w.userX.auth : undefined;
+          // Disabled by whoever may: its owner for a user's key; for a service account's, the role
+          // itself where it manages the key (only a principal with the disabler's authority enables a
+          // key again, DESIGN §9), else the admin.
+          const manages = allow === EVERYONE || allow.includes(role);
+          const auth = target === 'own' ? w.principals[role].auth : target === 'userX@cloud' ? w.userX.auth : manages ? w.principals[role].auth : undefined;
           const res = await h.call({ method: 'POST', url: `/keyward/v1/api-keys/${key}/disable`, ...(auth ? { auth } : {}) });
           expect(res.statusCode, res.body).toBe(200);
           return { url: `/keyward/v1/api-keys/${key}/enable` };
@@ -222,9 +235,10 @@ function keyRows(): Row[] {
       },
       {
         // Rotating issues a new key with the old key's owner: for another user's key that is
-        // creating a key for another user, which nobody may do (DESIGN §5).
-        route: 'POST /keyward/v1/api-keys/:id/rotate', permission: 'api-key:manage (+ no keys for another user)', target, ok: 201, hidden: true,
-        allow: target === 'userX@cloud' ? NOBODY : allow,
+        // creating a key for another user, which nobody may do (DESIGN §5); and, as creating, it
+        // needs read access to the key's cluster (DESIGN §9).
+        route: 'POST /keyward/v1/api-keys/:id/rotate', permission: 'api-key:manage (+ no keys for another user, + cluster:read)', target, ok: 201, hidden: true,
+        allow: target === 'userX@cloud' ? NOBODY : KEY_ISSUERS[target],
         prepare: async (role, h, w) => ({ url: `/keyward/v1/api-keys/${await freshKey(target, h, w, role)}/rotate`, payload: {} }),
       },
     );
@@ -234,23 +248,25 @@ function keyRows(): Row[] {
 
 /** Who may create a key, by owner and resource (`POST /iam/v2/api-keys`). */
 function keyCreationRows(): Row[] {
+  // A key on a cluster needs read access to it (DESIGN §9): where the caller may not read the
+  // cluster, it is missing (404), as in GET; so AccountAdmin and ResourceOwner issue cloud keys only.
   const create = (target: string, allow: Row['allow'], spec: (w: World, role: Role) => Record<string, unknown>): Row => ({
-    route: 'POST /iam/v2/api-keys', permission: 'api-key:manage on owner or cluster', target, ok: 201, allow,
+    route: 'POST /iam/v2/api-keys', permission: 'api-key:manage on owner or cluster, cluster:read', target, ok: 201, hidden: true, allow,
     prepare: async (role, _h, w) => ({ url: '/iam/v2/api-keys', payload: { spec: spec(w, role) } }),
   });
   return [
     create('own cloud key', EVERYONE, () => ({ resource: { id: 'cloud' } })),
-    create('own key on lkcA', EVERYONE, (w) => ({ resource: { id: w.lkcA } })),
-    create('own key on lkcB', EVERYONE, (w) => ({ resource: { id: w.lkcB } })),
+    create('own key on lkcA', [OA, EA, CCA, 'Operator'], (w) => ({ resource: { id: w.lkcA } })),
+    create('own key on lkcB', [OA], (w) => ({ resource: { id: w.lkcB } })),
     // nobody, not even OrganizationAdmin, creates keys for another user
     create('key for user X', NOBODY, (w) => ({ resource: { id: 'cloud' }, owner: { id: w.userX.id } })),
     create('key for user X on lkcA', NOBODY, (w) => ({ resource: { id: w.lkcA }, owner: { id: w.userX.id } })),
-    create('key for saA on lkcA', [OA, AA, EA, CCA, RO], (w) => ({ resource: { id: w.lkcA }, owner: { id: w.saA } })),
-    create('key for saA on lkcB', [OA, AA, RO], (w) => ({ resource: { id: w.lkcB }, owner: { id: w.saA } })),
+    create('key for saA on lkcA', KEY_ISSUERS['saA@lkcA'], (w) => ({ resource: { id: w.lkcA }, owner: { id: w.saA } })),
+    create('key for saA on lkcB', KEY_ISSUERS['saA@lkcB'], (w) => ({ resource: { id: w.lkcB }, owner: { id: w.saA } })),
     create('key for saA (cloud)', [OA, AA, RO], (w) => ({ resource: { id: 'cloud' }, owner: { id: w.saA } })),
-    create('key for saB on lkcA', [OA, AA, EA, CCA], (w) => ({ resource: { id: w.lkcA }, owner: { id: w.saB } })),
-    create('key for saB on lsrcA', [OA, AA, EA], (w) => ({ resource: { id: w.lsrcA }, owner: { id: w.saB } })),
-    create('key for saB on lkcB', [OA, AA], (w) => ({ resource: { id: w.lkcB }, owner: { id: w.saB } })),
+    create('key for saB on lkcA', KEY_ISSUERS['saB@lkcA'], (w) => ({ resource: { id: w.lkcA }, owner: { id: w.saB } })),
+    create('key for saB on lsrcA', [OA, EA], (w) => ({ resource: { id: w.lsrcA }, owner: { id: w.saB } })),
+    create('key for saB on lkcB', KEY_ISSUERS['saB@lkcB'], (w) => ({ resource: { id: w.lkcB }, owner: { id: w.saB } })),
     create('key for saB (cloud)', [OA, AA], (w) => ({ resource: { id: 'cloud' }, owner: { id: w.saB } })),
   ];
 }

@@ -139,6 +139,16 @@ export async function createKey(h: ApiHarness, resource: string, options: { owne
   return { key: res.json().id as string, secret: res.json().spec.secret as string };
 }
 
+/**
+ * Binds Operator on a Kafka cluster, the least role that may read it: a key on a cluster needs read
+ * access to it (DESIGN §9), so a user without bindings creates its own keys only where it has one.
+ */
+export async function bindClusterReader(h: ApiHarness, principalId: string, environment: string, cluster: string): Promise<void> {
+  const crnPattern = `${orgCrn(h)}/environment=${environment}/cloud-cluster=${cluster}`;
+  const res = await h.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${principalId}`, role_name: 'Operator', crn_pattern: crnPattern } });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
 /** Row counts of every table a management request may change: equal before and after a refused request. */
 export async function storeState(h: ApiHarness): Promise<Record<string, unknown>> {
   const db = h.server.runtime.store.db;

@@ -21,6 +21,8 @@ describe.each(DIALECTS)('API key service on $name', ({ skip, create }) => {
     lkc = (await s.services.kafkaClusters.create(s.adminCtx, { name: 'orders', cloud: 'aws', region: 'r', environment: env })).id;
     sa = (await s.services.serviceAccounts.create(s.adminCtx, { name: 'orders-app', description: '' })).id;
     alice = (await s.services.users.create(s.adminCtx, { email: 'alice@example.com', fullName: 'Alice' })).user.id;
+    // Operator on the cluster: a key on a cluster needs read access to it (DESIGN §9)
+    await s.services.roleBindings.create(s.adminCtx, { principal: `User:${alice}`, roleName: 'Operator', crnPattern: `crn://keyward/organization=${s.admin.organization}/environment=${env}/cloud-cluster=${lkc}` });
   });
   afterAll(async () => s?.close());
 

@@ -81,9 +81,11 @@ describe.each(DIALECTS)('user service on $name', ({ name, skip, create }) => {
   it.skipIf(skip)('deleting a user removes its keys, role bindings and ACLs and announces them', async () => {
     const { user, key } = await s.services.users.create(s.adminCtx, { email: 'gone@example.com', fullName: 'Gone' });
     const lkc = await s.services.kafkaClusters.create(s.adminCtx, { name: 'c', cloud: 'aws', region: 'r' });
-    const second = await s.services.apiKeys.create(s.as({ id: user.id }), { resource: lkc.id });
     const db = s.runtime.store.db;
-    await db.insertInto('role_bindings').values({ id: 'rb-gone01', principal: `User:${user.id}`, role_name: 'DeveloperRead', crn_pattern: 'crn://keyward/*', created_at: START.toISOString() }).execute();
+    // Operator on the cluster: a key on a cluster needs read access to it (DESIGN §9)
+    const crnPattern = `crn://keyward/organization=${s.admin.organization}/environment=${lkc.environment_id}/cloud-cluster=${lkc.id}`;
+    await s.services.roleBindings.create(s.adminCtx, { principal: `User:${user.id}`, roleName: 'Operator', crnPattern });
+    const second = await s.services.apiKeys.create(s.as({ id: user.id }), { resource: lkc.id });
     await db.insertInto('acls').values({
       id: 'acl-gone-1', cluster_id: lkc.id, principal: `User:${user.id}`, permission: 'ALLOW', operation: 'READ', resource_type: 'TOPIC',
       resource_name: 'orders', pattern_type: 'LITERAL', host: '*', created_at: START.toISOString(),

@@ -1,4 +1,4 @@
-import type { Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeysTable } from '../database.js';
 import type { Executor, Page } from './executor.js';
 
@@ -54,7 +54,7 @@ export const apiKeysRepo = {
     const rows = await db.selectFrom('api_keys').select('id').where('resource_id', '=', resourceId).execute();
     return rows.map((r) => r.id);
   },
-  async insert(db: Executor, row: ApiKeyRow): Promise<void> {
+  async insert(db: Executor, row: Insertable<ApiKeysTable>): Promise<void> {
     await db.insertInto('api_keys').values(row).execute();
   },
   async update(db: Executor, id: string, patch: Updateable<ApiKeysTable>): Promise<void> {

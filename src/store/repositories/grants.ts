@@ -83,6 +83,10 @@ export const aclsRepo = {
   async deleteIds(db: Executor, ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await db.deleteFrom('acls').where('id', 'in', ids.slice(i, i + 500)).execute();
   },
+  /** Every ACL naming exactly this principal, on any cluster (not those of `User:*`). */
+  async byPrincipal(db: Executor, principal: string): Promise<AclRow[]> {
+    return db.selectFrom('acls').selectAll().where('principal', '=', principal).orderBy('created_at').orderBy('id').execute();
+  },
   async deleteByPrincipal(db: Executor, principal: string): Promise<number> {
     const result = await db.deleteFrom('acls').where('principal', '=', principal).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -8,8 +8,9 @@ export const PRODUCTION_STAGE = 'production';
 
 /**
  * Considers live keys (ACTIVE, not expired) owned by a user on a Kafka or Schema Registry cluster
- * whose environment has stage `production`. `cloud` keys belong to no environment and are not
- * considered. Keys that predate `require_service_account_keys_in_production` are still reported.
+ * whose environment has stage `production` now, however and whenever the key was created: before
+ * `require_service_account_keys_in_production`, while the environment had another stage, or enabled
+ * again after that. `cloud` keys belong to no environment and are not considered.
  */
 export const userKeyInProductionRule: AdvisorRule = {
   name: 'user-key-in-production',
@@ -26,7 +27,7 @@ export const userKeyInProductionRule: AdvisorRule = {
       const environment = lookup.environmentOf(key);
       if (environment?.stage !== PRODUCTION_STAGE) continue;
       const policyNote = snapshot.policy.require_service_account_keys_in_production
-        ? 'the organization policy already refuses new user keys in production, but this one predates it.'
+        ? 'the organization policy already refuses new user keys in production, but this one was created before that policy or while its environment was not in production.'
         : 'set `keyward policy update --require-service-account-keys-in-production` to refuse new ones.';
       const message =
         `${lookup.keyLabel(key)} is owned by a user; production resources should be accessed with ` +
