@@ -5,6 +5,17 @@ import type { CallContext, ServiceDeps } from './context.js';
 // Role-based access: every management operation asks the one authorizer (deps.authz) with the
 // CRN of its target; these are the CRNs of principals and the rules of API keys.
 
+/**
+ * The one rule for ids the caller may not see (DESIGN §9): the row when it exists and the caller
+ * may read it; otherwise the same 404 as for an id that does not exist (`${what} "${id}" not
+ * found`), so that ids cannot be probed. Whether the caller may then change what it sees is the
+ * operation's own check, a 403.
+ */
+export async function visibleOrNotFound<T>(row: T | undefined, canRead: (row: T) => boolean | Promise<boolean>, what: string, id: string): Promise<T> {
+  if (row === undefined || !(await canRead(row))) throw errors.notFound(what, id);
+  return row;
+}
+
 /** The CRN of a user, as role bindings at organization scope cover it. */
 export function userCrn(organizationId: string, userId: string): string {
   return `${organizationCrn(organizationId)}/user=${userId}`;

@@ -11,6 +11,7 @@ import { requireOneOf, requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 import { settingsRepo } from '../store/repositories/settings.js';
 import { DEFAULT_ENVIRONMENT_SETTING } from './environments.js';
+import { visibleOrNotFound } from './access.js';
 
 export const PROVIDERS = ['aws', 'gcp', 'azure', 'self-managed'] as const;
 export const CLUSTER_TYPES = ['basic', 'standard', 'enterprise', 'dedicated'] as const;
@@ -55,10 +56,10 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
     return row;
   }
 
+  /** The cluster, if the caller may read it; otherwise 404, as for an id that does not exist. */
   async function get(ctx: CallContext, id: string): Promise<Cluster> {
-    const row = await find(id);
-    await deps.authz.require(ctx, 'cluster:read', clusterCrn(deps.organizationId, row));
-    return row;
+    const row = await clustersRepo.find(deps.db, id);
+    return visibleOrNotFound(row?.kind === kind ? row : undefined, (r) => deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, r)), label, id);
   }
 
   async function resolveEnvironment(value: unknown): Promise<string> {
@@ -78,11 +79,16 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
     /** The clusters the caller may read. */
     async list(ctx: CallContext, filter: { environment?: string }, page: PageRequest): Promise<PageResult<Cluster>> {
       const p = decodePage(page);
-      if (filter.environment !== undefined && !(await environmentsRepo.find(deps.db, filter.environment))) {
-        throw errors.notFound('Environment', filter.environment);
+      const environment = filter.environment;
+      const canRead = (row: Cluster) => deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, row));
+      if (environment !== undefined && !(await environmentsRepo.find(deps.db, environment))) throw errors.notFound('Environment', environment);
+      const rows = await clustersRepo.all(deps.db, kind, { environmentId: environment });
+      const visible = await visiblePage(rows, canRead, p);
+      // An environment the caller can neither read nor see a cluster of answers as a missing one does.
+      if (environment !== undefined && visible.total === 0 && !(await deps.authz.can(ctx, 'environment:read', buildCrn({ organization: deps.organizationId, environment })))) {
+        throw errors.notFound('Environment', environment);
       }
-      const rows = await clustersRepo.all(deps.db, kind, { environmentId: filter.environment });
-      return visiblePage(rows, (row) => deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, row)), p);
+      return visible;
     },
     async create(ctx: CallContext, input: ClusterInput): Promise<Cluster> {
       const name = requireText(input.name, 'display_name', 64);
@@ -92,7 +98,12 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
       const availability = kind === 'kafka' ? (input.availability === undefined ? 'single-zone' : requireOneOf(input.availability, 'availability', AVAILABILITIES)) : null;
       const endpoint = validEndpoint(input.endpoint, kind);
       const environmentId = await resolveEnvironment(input.environment);
-      await deps.authz.require(ctx, 'cluster:manage', buildCrn({ organization: deps.organizationId, environment: environmentId }));
+      const environmentCrn = buildCrn({ organization: deps.organizationId, environment: environmentId });
+      // a named environment the caller may not read answers as a missing one does
+      if (input.environment !== undefined && input.environment !== null && input.environment !== '' && !(await deps.authz.can(ctx, 'environment:read', environmentCrn))) {
+        throw errors.notFound('Environment', environmentId);
+      }
+      await deps.authz.require(ctx, 'cluster:manage', environmentCrn);
       const now = nowIso(deps.clock);
       return applyChange(deps, ctx, async ({ trx, audit }) => {
         const id = await freshId((c) => clustersRepo.find(trx, c), drawId(kind === 'kafka' ? 'kafkaCluster' : 'schemaRegistry'));
@@ -103,7 +114,7 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
       });
     },
     async update(ctx: CallContext, id: string, input: { name?: unknown }): Promise<Cluster> {
-      const cluster = await find(id);
+      const cluster = await get(ctx, id);
       await deps.authz.require(ctx, 'cluster:manage', clusterCrn(deps.organizationId, cluster));
       if (input.name === undefined) throw errors.invalid('Nothing to update: give a display_name');
       const name = requireText(input.name, 'display_name', 64);
@@ -115,7 +126,7 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
     },
     /** Deletes the cluster with the API keys scoped to it, the role bindings inside it and its ACLs, in one transaction. */
     async delete(ctx: CallContext, id: string): Promise<{ api_keys: number; role_bindings: number; acls: number }> {
-      const cluster = await find(id);
+      const cluster = await get(ctx, id);
       await deps.authz.require(ctx, 'cluster:manage', clusterCrn(deps.organizationId, cluster));
       return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const keyIds = await apiKeysRepo.idsByResource(trx, id);

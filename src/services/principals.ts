@@ -1,6 +1,5 @@
 import { apiKeysRepo } from '../store/repositories/api-keys.js';
 import { aclsRepo, roleBindingsRepo } from '../store/repositories/grants.js';
-import { errors } from '../domain/errors.js';
 import type { ChangeTools } from './change.js';
 
 export interface DeletedCounts {
@@ -12,13 +11,8 @@ export interface DeletedCounts {
 /** Deletes everything a principal owns (keys, role bindings, ACLs) inside the caller's change. */
 export async function deleteOwnedBy(tools: ChangeTools, ownerId: string): Promise<DeletedCounts> {
   const principal = `User:${ownerId}`;
-  // As when the binding itself is deleted: the organization never loses its last OrganizationAdmin.
-  if ((await roleBindingsRepo.byPrincipal(tools.trx, principal)).some((b) => b.role_name === 'OrganizationAdmin')) {
-    const admins = await roleBindingsRepo.list(tools.trx, { roleName: 'OrganizationAdmin' }, { limit: 1000, offset: 0 });
-    if (!admins.some((b) => b.principal !== principal)) {
-      throw errors.invalid(`${ownerId} holds the last OrganizationAdmin binding; grant the role to someone else first`);
-    }
-  }
+  // The callers run this inside the OrganizationAdmin guard (org-admin-guard.ts): the organization
+  // never loses its last administrator this way.
   const keyIds = await apiKeysRepo.idsByOwner(tools.trx, ownerId);
   const apiKeys = await apiKeysRepo.deleteByOwner(tools.trx, ownerId);
   const roleBindings = await roleBindingsRepo.deleteByPrincipal(tools.trx, principal);

@@ -2,7 +2,8 @@ import { errors } from '../domain/errors.js';
 import { organizationCrn } from '../domain/crn.js';
 import { usersRepo, type UserRow } from '../store/repositories/users.js';
 import { isUniqueViolation } from '../store/connect.js';
-import { userCrn } from './access.js';
+import { userCrn, visibleOrNotFound } from './access.js';
+import { createOrgAdminGuard } from './org-admin-guard.js';
 import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
@@ -15,6 +16,7 @@ export type User = UserRow;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  const adminGuard = createOrgAdminGuard(deps);
   const subject = (id: string) => `${organizationCrn(deps.organizationId)}/user=${id}`;
 
   async function find(id: string): Promise<User> {
@@ -26,12 +28,13 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
   /** Everyone may read themselves; others need `user:read`. */
   const canRead = async (ctx: CallContext, id: string) => (ctx.actor.kind === 'user' && ctx.actor.id === id) || deps.authz.can(ctx, 'user:read', userCrn(deps.organizationId, id));
 
+  /** The user, if the caller may read it; otherwise 404, as for an id that does not exist. */
+  async function findVisible(ctx: CallContext, id: string): Promise<User> {
+    return visibleOrNotFound(await usersRepo.find(deps.db, id), () => canRead(ctx, id), 'User', id);
+  }
+
   return {
-    async get(ctx: CallContext, id: string): Promise<User> {
-      const row = await find(id);
-      if (!(await canRead(ctx, id))) await deps.authz.require(ctx, 'user:read', userCrn(deps.organizationId, id));
-      return row;
-    },
+    get: (ctx: CallContext, id: string) => findVisible(ctx, id),
     /** The users the caller may read. */
     async list(ctx: CallContext, page: PageRequest): Promise<PageResult<User>> {
       const p = decodePage(page);
@@ -68,12 +71,13 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
       });
     },
     async update(ctx: CallContext, id: string, input: { fullName?: unknown }): Promise<User> {
-      await find(id);
+      await findVisible(ctx, id);
       // anyone may correct their own name; others need user:manage
       if (!(ctx.actor.kind === 'user' && ctx.actor.id === id)) await deps.authz.require(ctx, 'user:manage', userCrn(deps.organizationId, id));
       if (input.fullName === undefined) throw errors.invalid('Nothing to update: give a full_name');
       const fullName = requireText(input.fullName, 'full_name', 128);
       await applyChange(deps, ctx, async ({ trx, audit }) => {
+        await adminGuard.requireAuthorityOver(trx, ctx, id, `update user ${id}`);
         await usersRepo.update(trx, id, { full_name: fullName, updated_at: nowIso(deps.clock) });
         audit({ method: 'iam.UpdateUser', subject: subject(id), details: { id, full_name: fullName } });
       });
@@ -81,15 +85,17 @@ export function createUserService(deps: ServiceDeps, apiKeys: ApiKeyService) {
     },
     /** Deletes the user with all its API keys, role bindings and ACLs, in one transaction. */
     async delete(ctx: CallContext, id: string): Promise<DeletedCounts> {
-      await find(id);
+      await findVisible(ctx, id);
       await deps.authz.require(ctx, 'user:manage', userCrn(deps.organizationId, id));
       if (ctx.actor.kind === 'user' && ctx.actor.id === id) throw errors.invalid('You cannot delete your own user');
-      return applyChange(deps, ctx, async (tools) => {
-        const counts = await deleteOwnedBy(tools, id);
-        await usersRepo.delete(tools.trx, id);
-        tools.audit({ method: 'iam.DeleteUser', subject: subject(id), details: { id, deleted: counts } });
-        return counts;
-      });
+      return applyChange(deps, ctx, async (tools) =>
+        adminGuard.protect(tools.trx, ctx, { principalId: id, action: `delete user ${id}`, what: `Deleting user ${id}` }, async () => {
+          const counts = await deleteOwnedBy(tools, id);
+          await usersRepo.delete(tools.trx, id);
+          tools.audit({ method: 'iam.DeleteUser', subject: subject(id), details: { id, deleted: counts } });
+          return counts;
+        }),
+      );
     },
   };
 }

@@ -30,8 +30,9 @@ describe.each(DIALECTS)('environment service on $name', ({ skip, create }) => {
   it.skipIf(skip)('refuses a non-admin without writing anything', async () => {
     const before = await s.managementEvents();
     await expectKeywardError(s.services.environments.create(s.as({ id: 'u-nobody' }), { name: 'x' }), 'user_unauthorized');
-    await expectKeywardError(s.services.environments.update(s.as({ id: 'u-nobody' }), s.admin.environment, { name: 'x' }), 'user_unauthorized');
-    await expectKeywardError(s.services.environments.delete(s.as({ id: 'u-nobody' }), s.admin.environment), 'user_unauthorized');
+    // an environment the caller may not read answers as a missing one does (DESIGN §9)
+    await expectKeywardError(s.services.environments.update(s.as({ id: 'u-nobody' }), s.admin.environment, { name: 'x' }), 'not_found');
+    await expectKeywardError(s.services.environments.delete(s.as({ id: 'u-nobody' }), s.admin.environment), 'not_found');
     expect(await s.managementEvents()).toEqual(before);
     expect((await environmentsRepo.find(s.runtime.store.db, s.admin.environment))?.name).toBe('default');
   });
