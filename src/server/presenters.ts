@@ -101,6 +101,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
         last_used: k.last_used,
         replaces: k.replaces,
         replaced_by: k.replaced_by,
+        ...(k.disabled ? { disabled: k.disabled } : {}),
       },
     }),
     createdApiKey(created: CreatedApiKey) {

@@ -106,6 +106,12 @@ export const ApiKeySpec = Type.Object({
   last_used: Nullable(Type.String()),
   replaces: Nullable(Type.String()),
   replaced_by: Nullable(Type.String()),
+  disabled: Type.Optional(
+    Type.Object(
+      { by: Nullable(Type.String()), reason: Type.String(), at: Nullable(Type.String()) },
+      { description: 'A disabled key: who disabled it and why (owner, admin, leak, unknown); it decides who may enable it again' },
+    ),
+  ),
 });
 
 export const ApiKey = Type.Object({

@@ -37,6 +37,8 @@ export interface ApiKeyView {
   last_used: string | null;
   replaces: string | null;
   replaced_by: string | null;
+  /** For a disabled key: who disabled it and why (`owner`, `admin`, `leak`, `unknown`), which decides who may enable it. */
+  disabled?: { by: string | null; reason: string; at: string | null };
 }
 
 export interface CreatedApiKey {
@@ -107,6 +109,7 @@ export function createApiKeyService(deps: ServiceDeps) {
       last_used: row.last_used,
       replaces: row.replaces,
       replaced_by: row.replaced_by,
+      ...(row.status === 'DISABLED' && row.disabled_reason !== null ? { disabled: { by: row.disabled_by, reason: row.disabled_reason, at: row.disabled_at } } : {}),
     }));
   }
 

@@ -203,9 +203,12 @@ describe.each(DIALECTS)('no path to more privilege on $name', ({ name, skip, cre
       const key = await createKey(h, 'cloud', { auth: owner.auth });
       expect((await post(`/keyward/v1/api-keys/${key.key}/disable`)).statusCode).toBe(200);
       expect(await keyStatus(key.key)).toEqual({ status: 'DISABLED', disabled_by: h.admin.user, disabled_reason: 'admin' });
+      // describe says so, to whoever may read the key
+      expect((await h.call({ method: 'GET', url: `/iam/v2/api-keys/${key.key}`, auth: owner.auth })).json().spec.disabled).toEqual({ by: h.admin.user, reason: 'admin', at: h.clock().toISOString() });
       await refusedUnchanged(() => post(`/keyward/v1/api-keys/${key.key}/enable`, owner.auth), 403, 'user_unauthorized', /was disabled by u-.*needs authority over/);
       expect((await post(`/keyward/v1/api-keys/${key.key}/enable`)).statusCode).toBe(200);
       expect(await keyStatus(key.key)).toEqual({ status: 'ACTIVE', disabled_by: null, disabled_reason: null });
+      expect((await h.call({ method: 'GET', url: `/iam/v2/api-keys/${key.key}` })).json().spec).not.toHaveProperty('disabled');
     });
 
     it.skipIf(skip)(`an owner re-enables a key it disabled itself (${name})`, async () => {

@@ -21,6 +21,7 @@ export interface ApiKey {
     last_used: string | null;
     replaces: string | null;
     replaced_by: string | null;
+    disabled?: { by: string | null; reason: string; at: string | null };
   };
 }
 
@@ -59,7 +60,13 @@ const describeColumns: Column<ApiKey>[] = [
   ['Replaced By', (k) => k.spec.replaced_by ?? ''],
 ];
 
-const describeFlat = (k: ApiKey) => ({ ...flatKey(k), replaces: k.spec.replaces, replaced_by: k.spec.replaced_by });
+const describeFlat = (k: ApiKey) => ({
+  ...flatKey(k),
+  replaces: k.spec.replaces,
+  replaced_by: k.spec.replaced_by,
+  // a disabled key says who disabled it and why: that decides who may enable it again
+  ...(k.spec.disabled ? { disabled_by: k.spec.disabled.by, disabled_reason: k.spec.disabled.reason, disabled_at: k.spec.disabled.at } : {}),
+});
 
 function minutesAgo(iso: string): number {
   return (Date.now() - new Date(iso).getTime()) / 60_000;
