@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
  * before this migration: OrganizationAdmin only, failing closed). All three are null while the key is
  * enabled. Frozen in time: it must not import application code.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('disabled_by', 'varchar(16)').execute();
   await db.schema.alterTable('api_keys').addColumn('disabled_reason', 'varchar(16)').execute();
@@ -14,6 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.updateTable('api_keys').set({ disabled_reason: 'unknown' }).where('status', '=', 'DISABLED').execute();
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('api_keys').dropColumn('disabled_at').execute();
   await db.schema.alterTable('api_keys').dropColumn('disabled_reason').execute();
