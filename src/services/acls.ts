@@ -7,6 +7,7 @@ import { applyChange } from './change.js';
 import { clusterCrn } from './clusters.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { requireExistingPrincipal } from './role-bindings.js';
+import { visibleOrNotFound } from './access.js';
 import { createAuthority } from './authority.js';
 
 export type Acl = AclRow;
@@ -15,9 +16,10 @@ export type AclQuery = Omit<AclFilter, 'clusterId'>;
 /** Kafka ACLs per cluster, with Kafka's own validation; every change takes effect on the next request. */
 export function createAclService(deps: ServiceDeps) {
   const authority = createAuthority(deps);
-  async function cluster(id: string) {
-    const row = await clustersRepo.find(deps.db, id);
-    if (!row || row.kind !== 'kafka') throw errors.notFound('Kafka cluster', id);
+  /** The Kafka cluster, if the caller may read it; otherwise 404, as for an id that does not exist. */
+  async function cluster(ctx: CallContext, id: string) {
+    const found = await clustersRepo.find(deps.db, id);
+    const row = await visibleOrNotFound(found?.kind === 'kafka' ? found : undefined, (r) => deps.authz.can(ctx, 'cluster:read', clusterCrn(deps.organizationId, r)), 'Kafka cluster', id);
     return { row, crn: clusterCrn(deps.organizationId, row) };
   }
 
@@ -35,7 +37,7 @@ export function createAclService(deps: ServiceDeps) {
 
   return {
     async create(ctx: CallContext, clusterId: string, inputs: AclInput[]): Promise<Acl[]> {
-      const { crn } = await cluster(clusterId);
+      const { crn } = await cluster(ctx, clusterId);
       await deps.authz.require(ctx, 'acl:manage', crn);
       if (inputs.length === 0) throw errors.invalid('No ACL given');
       if (inputs.length > 100) throw errors.invalid('At most 100 ACLs in one request');
@@ -66,13 +68,13 @@ export function createAclService(deps: ServiceDeps) {
       });
     },
     async list(ctx: CallContext, clusterId: string, query: AclQuery): Promise<Acl[]> {
-      const { crn } = await cluster(clusterId);
+      const { crn } = await cluster(ctx, clusterId);
       await deps.authz.require(ctx, 'acl:read', crn);
       return aclsRepo.list(deps.db, { clusterId, ...normaliseQuery(query) });
     },
     /** Deletes every ACL matching the filter (exact fields; omitted or ANY matches all) and returns them. */
     async delete(ctx: CallContext, clusterId: string, query: AclQuery): Promise<Acl[]> {
-      const { crn } = await cluster(clusterId);
+      const { crn } = await cluster(ctx, clusterId);
       await deps.authz.require(ctx, 'acl:manage', crn);
       const filter = normaliseQuery(query);
       if (filter.resourceType === undefined) throw errors.invalidFilter('resource_type is required to delete ACLs (use ANY to match every type)');

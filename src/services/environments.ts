@@ -9,6 +9,7 @@ import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { requireOneOf, requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
+import { visibleOrNotFound } from './access.js';
 
 export const STAGES = ['production', 'staging', 'development'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -26,10 +27,9 @@ export function createEnvironmentService(deps: ServiceDeps) {
     return row;
   }
 
+  /** The environment, if the caller may read it; otherwise 404, as for an id that does not exist. */
   async function get(ctx: CallContext, id: string): Promise<Environment> {
-    const row = await find(id);
-    await deps.authz.require(ctx, 'environment:read', crn(id));
-    return row;
+    return visibleOrNotFound(await environmentsRepo.find(deps.db, id), () => deps.authz.can(ctx, 'environment:read', crn(id)), 'Environment', id);
   }
 
   return {
@@ -60,7 +60,7 @@ export function createEnvironmentService(deps: ServiceDeps) {
       });
     },
     async update(ctx: CallContext, id: string, input: { name?: unknown; stage?: unknown }): Promise<Environment> {
-      const current = await find(id);
+      const current = await get(ctx, id);
       await deps.authz.require(ctx, 'environment:manage', crn(id));
       const patch: { name?: string; stage?: string } = {};
       if (input.name !== undefined) patch.name = requireText(input.name, 'display_name', 64);
@@ -79,7 +79,7 @@ export function createEnvironmentService(deps: ServiceDeps) {
       return find(id);
     },
     async delete(ctx: CallContext, id: string): Promise<void> {
-      await find(id);
+      await get(ctx, id);
       await deps.authz.require(ctx, 'environment:manage', crn(id));
       await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const clusters = await clustersRepo.countInEnvironment(trx, id);

@@ -12,6 +12,7 @@ import { keyState, type ApiKeyService, type ApiKeyView } from './api-keys.js';
 import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
 import { enforceKeyPolicy, readPolicy } from './policy.js';
+import { createOrgAdminGuard } from './org-admin-guard.js';
 
 export const DEFAULT_ROTATION_GRACE = '24h';
 export const MAX_ROTATION_GRACE_MS = 7 * 86_400_000;
@@ -59,6 +60,7 @@ function refuseRotation(row: ApiKeyRow, now: Date): void {
 }
 
 export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  const adminGuard = createOrgAdminGuard(deps);
   return {
     async rotate(ctx: CallContext, id: string, input: { grace?: unknown } = {}): Promise<RotatedKey> {
       const graceMs = parseGrace(input.grace);
@@ -76,7 +78,9 @@ export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyServi
       // and a new key on a cluster needs read access to it, as for `api-key create`
       await apiKeys.requireReadableResource(ctx, resource);
 
-      return applyChange(deps, ctx, async (tools) => {
+      // a rotation with grace 0 expires the old key now: guarded like a disable (org-admin-guard.ts)
+      const guarded = { principalId: found.owner_id, action: `rotate API key ${id}`, what: `Rotating API key ${id}` };
+      return applyChange(deps, ctx, async (tools) => adminGuard.protect(tools.trx, ctx, guarded, async () => {
         const { trx } = tools;
         const now = deps.clock();
         const old = await apiKeysRepo.find(trx, id);
@@ -112,7 +116,7 @@ export function createKeyRotationService(deps: ServiceDeps, apiKeys: ApiKeyServi
         tools.changed({ kind: 'api-key', id: old.id });
         const [key] = await apiKeys.toViews(trx, [row]);
         return { key: key as ApiKeyView, secret, replaces: old.id, old_key_expires_at: oldExpiry };
-      });
+      }));
     },
   };
 }

@@ -13,6 +13,7 @@ import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
 import { nowIso } from './context.js';
 import { requireText } from './validation.js';
+import { createOrgAdminGuard, NO_ADMIN_LEFT } from './org-admin-guard.js';
 
 export const MAX_LEAK_REPORTS = 1000;
 
@@ -51,6 +52,7 @@ export function parseLeakReports(body: unknown): LeakReport[] {
 }
 
 export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+  const adminGuard = createOrgAdminGuard(deps);
   /** The key's id is named only to whoever may manage the key (its owner, or by role, DESIGN §5). */
   const mayManage = (ctx: CallContext, row: ApiKeyRow) => apiKeys.canAccess(ctx, row, 'manage');
   const subjectOf = (row: ApiKeyRow) => apiKeys.rowSubject(deps.db, row);
@@ -79,6 +81,8 @@ export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
       const subjects = new Map<string, string>();
       for (const row of matches) if (row && !subjects.has(row.id)) subjects.set(row.id, await subjectOf(row));
       await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+        await adminGuard.lock(trx);
+        const adminsBefore = (await adminGuard.usableAdmins(trx)).length;
         const disabledNow = new Set<string>();
         for (const [index, report] of reports.entries()) {
           const row = matches[index];
@@ -95,10 +99,20 @@ export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
             changed({ kind: 'api-key', id: row.id });
             disabled = current.status !== 'DISABLED';
           }
+          // The last key an OrganizationAdmin can log in with stays enabled (org-admin-guard.ts): the
+          // event says so, for the operator to replace it at once (or `server recover-admin`).
+          let kept: string | undefined;
+          if (disabled && current.resource_kind === 'cloud' && adminsBefore > 0 && (await adminGuard.usableAdmins(trx)).length === 0) {
+            const { status, updated_at, disabled_by, disabled_reason, disabled_at } = current;
+            await apiKeysRepo.update(trx, row.id, { status, updated_at, disabled_by, disabled_reason, disabled_at });
+            disabledNow.delete(row.id);
+            disabled = false;
+            kept = `Disabling API key ${row.id} ${NO_ADMIN_LEFT}`;
+          }
           audit({
             method: 'keyward.ReportLeak',
             subject: subjects.get(row.id) as string,
-            details: { id: row.id, owner: row.owner_id, disabled, type: report.type, url: report.url, source: report.source },
+            details: { id: row.id, owner: row.owner_id, disabled, ...(kept ? { kept } : {}), type: report.type, url: report.url, source: report.source },
           });
         }
       });
