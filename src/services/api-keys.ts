@@ -17,6 +17,7 @@ import { decodePage, pageResult, visiblePage, type PageRequest, type PageResult 
 import { parseTimestamp, requireText } from './validation.js';
 import { freshId } from './fresh-id.js';
 import { enforceKeyPolicy } from './policy.js';
+import { createOrgAdminGuard } from './org-admin-guard.js';
 
 export type OwnerKind = 'user' | 'service-account';
 export type ResourceKind = 'cloud' | 'kafka' | 'schema-registry';
@@ -171,6 +172,7 @@ export function createApiKeyService(deps: ServiceDeps) {
         return organizationOnly('was disabled before keyward recorded who disabled keys');
     }
   }
+  const adminGuard = createOrgAdminGuard(deps);
 
   async function targetOf(db: Executor, row: Pick<ApiKeyRow, 'owner_kind' | 'owner_id' | 'resource_kind' | 'resource_id'>): Promise<KeyTarget> {
     const cluster = row.resource_kind === 'cloud' ? undefined : await clustersRepo.find(db, row.resource_id);
@@ -259,17 +261,20 @@ export function createApiKeyService(deps: ServiceDeps) {
     return resourceCrn(deps.organizationId, resource);
   }
 
-  async function resolveOwner(actor: Actor, serviceAccount: unknown): Promise<{ id: string; kind: OwnerKind }> {
+  /** The owner a new key names, by the shape of its id; whether it exists is asked after the access check. */
+  function resolveOwner(actor: Actor, serviceAccount: unknown): { id: string; kind: OwnerKind } {
     if (serviceAccount === undefined || serviceAccount === null || serviceAccount === '') return { id: actor.id, kind: actor.kind };
     if (typeof serviceAccount !== 'string') throw errors.invalid('owner must be a service account or user id');
-    if (serviceAccount.startsWith('u-')) {
-      const user = await usersRepo.find(deps.db, serviceAccount);
-      if (!user) throw errors.notFound('User', serviceAccount);
-      return { id: user.id, kind: 'user' };
-    }
-    const sa = await serviceAccountsRepo.find(deps.db, serviceAccount);
-    if (!sa) throw errors.notFound('Service account', serviceAccount);
-    return { id: sa.id, kind: 'service-account' };
+    return { id: serviceAccount, kind: serviceAccount.startsWith('u-') ? 'user' : 'service-account' };
+  }
+
+  /**
+   * 404 for an owner that does not exist. Asked only once the caller may create keys for that id:
+   * anyone else gets the same 403 for an existing and a missing owner (DESIGN §9).
+   */
+  async function requireOwnerExists(owner: { id: string; kind: OwnerKind }): Promise<void> {
+    if (owner.kind === 'user' && !(await usersRepo.find(deps.db, owner.id))) throw errors.notFound('User', owner.id);
+    if (owner.kind === 'service-account' && !(await serviceAccountsRepo.find(deps.db, owner.id))) throw errors.notFound('Service account', owner.id);
   }
 
   /** May the caller act on this stored key at this level (the rules of `keyAccess`)? */
@@ -286,11 +291,12 @@ export function createApiKeyService(deps: ServiceDeps) {
     requireReadableResource,
     requireAuthorityOverOwner,
     async create(ctx: CallContext, input: CreateKeyInput): Promise<CreatedApiKey> {
-      const owner = await resolveOwner(ctx.actor, input.serviceAccount);
+      const owner = resolveOwner(ctx.actor, input.serviceAccount);
       const resource = await resolveResource(deps.db, input.resource);
       await requireReadableResource(ctx, resource);
       const resourceCluster = resource.kind === 'cloud' ? undefined : await clustersRepo.find(deps.db, resource.id);
       await access.requireCreate(ctx, { owner, resourceCrn: resourceCluster ? clusterCrn(deps.organizationId, resourceCluster) : undefined });
+      await requireOwnerExists(owner);
       const description = input.description === undefined ? '' : requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
       const displayName = input.displayName === undefined ? '' : requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
       const expiresAt = expiryFrom(input, deps.clock());
@@ -333,6 +339,7 @@ export function createApiKeyService(deps: ServiceDeps) {
     },
     async update(ctx: CallContext, id: string, input: { description?: unknown; displayName?: unknown }): Promise<ApiKeyView> {
       const row = await findManageable(ctx, id);
+      await adminGuard.requireAuthorityOver(deps.db, ctx, row.owner_id, `change API key ${id}`);
       const patch: { description?: string; display_name?: string } = {};
       if (input.description !== undefined) patch.description = requireText(input.description, 'description', MAX_KEY_DESCRIPTION, { allowEmpty: true });
       if (input.displayName !== undefined) patch.display_name = requireText(input.displayName, 'display_name', 64, { allowEmpty: true });
@@ -345,33 +352,39 @@ export function createApiKeyService(deps: ServiceDeps) {
     },
     async delete(ctx: CallContext, id: string): Promise<void> {
       const row = await findManageable(ctx, id);
-      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
-        await apiKeysRepo.delete(trx, id);
-        if (row.replaces) await apiKeysRepo.update(trx, row.replaces, { replaced_by: null });
-        if (row.replaced_by) await apiKeysRepo.update(trx, row.replaced_by, { replaces: null });
-        audit({ method: 'iam.DeleteAPIKey', subject: await rowSubject(trx, row), details: { id, owner: row.owner_id, resource: row.resource_id } });
-        changed({ kind: 'api-key', id });
-      });
+      await applyChange(deps, ctx, async ({ trx, audit, changed }) =>
+        adminGuard.protect(trx, ctx, { principalId: row.owner_id, action: `delete API key ${id}`, what: `Deleting API key ${id}` }, async () => {
+          await apiKeysRepo.delete(trx, id);
+          if (row.replaces) await apiKeysRepo.update(trx, row.replaces, { replaced_by: null });
+          if (row.replaced_by) await apiKeysRepo.update(trx, row.replaced_by, { replaces: null });
+          audit({ method: 'iam.DeleteAPIKey', subject: await rowSubject(trx, row), details: { id, owner: row.owner_id, resource: row.resource_id } });
+          changed({ kind: 'api-key', id });
+        }),
+      );
     },
     async setStatus(ctx: CallContext, id: string, status: 'ACTIVE' | 'DISABLED'): Promise<ApiKeyView> {
       const row = await findManageable(ctx, id);
+      const verb = status === 'DISABLED' ? 'disable' : 'enable';
+      await adminGuard.requireAuthorityOver(deps.db, ctx, row.owner_id, `${verb} API key ${id}`);
       if (row.status !== status) {
-        await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
-          const current = (await apiKeysRepo.find(trx, id)) ?? row;
-          const now = nowIso(deps.clock);
-          // who disabled the key and why decides who may enable it again (enableRefusal)
-          let disabling: Pick<ApiKeyRow, 'disabled_by' | 'disabled_reason' | 'disabled_at'>;
-          if (status === 'ACTIVE') {
-            const refusal = await enableRefusal(ctx, current, trx);
-            if (refusal !== undefined) throw errors.forbidden(`Forbidden: ${refusal}`);
-            disabling = { disabled_by: null, disabled_reason: null, disabled_at: null };
-          } else {
-            disabling = { disabled_by: ctx.actor.id, disabled_reason: ctx.actor.id === current.owner_id ? 'owner' : 'admin', disabled_at: now };
-          }
-          await apiKeysRepo.update(trx, id, { status, updated_at: now, ...disabling });
-          audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: await rowSubject(trx, row), details: { id } });
-          changed({ kind: 'api-key', id });
-        });
+        await applyChange(deps, ctx, async ({ trx, audit, changed }) =>
+          adminGuard.protect(trx, ctx, { principalId: row.owner_id, action: `${verb} API key ${id}`, what: `${status === 'DISABLED' ? 'Disabling' : 'Enabling'} API key ${id}` }, async () => {
+            const current = (await apiKeysRepo.find(trx, id)) ?? row;
+            const now = nowIso(deps.clock);
+            // who disabled the key and why decides who may enable it again (enableRefusal)
+            let disabling: Pick<ApiKeyRow, 'disabled_by' | 'disabled_reason' | 'disabled_at'>;
+            if (status === 'ACTIVE') {
+              const refusal = await enableRefusal(ctx, current, trx);
+              if (refusal !== undefined) throw errors.forbidden(`Forbidden: ${refusal}`);
+              disabling = { disabled_by: null, disabled_reason: null, disabled_at: null };
+            } else {
+              disabling = { disabled_by: ctx.actor.id, disabled_reason: ctx.actor.id === current.owner_id ? 'owner' : 'admin', disabled_at: now };
+            }
+            await apiKeysRepo.update(trx, id, { status, updated_at: now, ...disabling });
+            audit({ method: status === 'DISABLED' ? 'iam.DisableAPIKey' : 'iam.EnableAPIKey', subject: await rowSubject(trx, row), details: { id } });
+            changed({ kind: 'api-key', id });
+          }),
+        );
       }
       return view(deps.db, await findAccessible(ctx, id, 'read'));
     },

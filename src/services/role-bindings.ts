@@ -13,7 +13,10 @@ import { applyChange } from './change.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
 import { decodePage, visiblePage, type PageRequest, type PageResult } from './pagination.js';
 import { freshId } from './fresh-id.js';
+import { createOrgAdminGuard } from './org-admin-guard.js';
 import { createAuthority } from './authority.js';
+import { visibleOrNotFound } from './access.js';
+import { maskSecretsInText } from '../domain/mask-secrets.js';
 
 export type RoleBinding = RoleBindingRow;
 
@@ -35,13 +38,16 @@ export async function requireExistingPrincipal(db: Executor, principal: unknown)
 
 export function createRoleBindingService(deps: ServiceDeps) {
   const orgCrn = organizationCrn(deps.organizationId);
+  const adminGuard = createOrgAdminGuard(deps);
   const authority = createAuthority(deps);
 
-  /** Checks that the pattern fits the role's scope and names things that exist. */
-  async function validatePattern(roleName: string, crnPattern: unknown): Promise<string> {
+  /** Checks that the pattern fits the role's scope. */
+  async function validatePattern(roleName: string, rawPattern: unknown): Promise<string> {
     const role = findRole(roleName);
     if (!role) throw errors.invalid(`Unknown role "${roleName}"; the roles are ${ROLE_NAMES.join(', ')}`);
-    if (typeof crnPattern !== 'string' || crnPattern === '') throw errors.invalid('crn_pattern is required');
+    if (typeof rawPattern !== 'string' || rawPattern === '') throw errors.invalid('crn_pattern is required');
+    // A resource name in the pattern is free text: a keyward secret pasted into it is masked.
+    const crnPattern = maskSecretsInText(rawPattern);
     const parsed = parseCrn(crnPattern);
     if (parsed.organization !== deps.organizationId) throw errors.invalid(`crn_pattern must be inside this organization (${orgCrn})`);
     const types = parsed.segments.map((s) => s.type);
@@ -58,6 +64,15 @@ export function createRoleBindingService(deps: ServiceDeps) {
                 return parsed.leaf !== undefined && type !== undefined && (role.resourceTypes ?? []).includes(type);
               })();
     if (!fits) throw errors.invalid(`crn_pattern ${crnPattern} does not fit role ${role.name}, which is bound at ${role.scope} scope`);
+    return crnPattern;
+  }
+
+  /**
+   * Checks that what the pattern names exists. Asked only once the caller may manage bindings on
+   * the pattern: anyone else gets the same 403 for an existing and a missing id (DESIGN §9).
+   */
+  async function requireNamedResources(crnPattern: string): Promise<void> {
+    const parsed = parseCrn(crnPattern);
     if (parsed.environment !== undefined && !(await environmentsRepo.find(deps.db, parsed.environment))) throw errors.notFound('Environment', parsed.environment);
     for (const id of [parsed.cloudCluster, parsed.kafka, parsed.schemaRegistry]) {
       if (id === undefined) continue;
@@ -65,13 +80,10 @@ export function createRoleBindingService(deps: ServiceDeps) {
       if (!cluster || cluster.environment_id !== parsed.environment) throw errors.notFound(id.startsWith('lsrc-') ? 'Schema Registry cluster' : 'Kafka cluster', `${id}" in environment "${parsed.environment ?? ''}`);
     }
     if (parsed.leaf?.type === 'service-account' && !(await serviceAccountsRepo.find(deps.db, parsed.leaf.name))) throw errors.notFound('Service account', parsed.leaf.name);
-    return crnPattern;
   }
 
   async function get(ctx: CallContext, id: string): Promise<RoleBinding> {
-    const row = await roleBindingsRepo.find(deps.db, id);
-    if (!row || !(await deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern)))) throw errors.notFound('Role binding', id);
-    return row;
+    return visibleOrNotFound(await roleBindingsRepo.find(deps.db, id), (row) => deps.authz.can(ctx, 'role-binding:read', patternScope(row.crn_pattern)), 'Role binding', id);
   }
 
   return {
@@ -84,7 +96,9 @@ export function createRoleBindingService(deps: ServiceDeps) {
       // never covers a prefix), grant no more there than that binding does, and pass on nothing a
       // DENY ACL refuses the caller
       await authority.requireMayGrant(ctx.actor.principal, [{ kind: 'role-binding', roleName: input.roleName, crnPattern }]);
+      await requireNamedResources(crnPattern);
       const principal = await requireExistingPrincipal(deps.db, input.principal);
+      await adminGuard.requireAuthorityOver(deps.db, ctx, principal.slice('User:'.length), `bind roles to ${principal}`);
       if (await roleBindingsRepo.findSame(deps.db, principal, input.roleName, crnPattern)) {
         throw errors.conflict(`${principal} already has ${input.roleName} on ${crnPattern}`);
       }
@@ -107,16 +121,15 @@ export function createRoleBindingService(deps: ServiceDeps) {
     async delete(ctx: CallContext, id: string): Promise<RoleBinding> {
       const row = await get(ctx, id);
       await deps.authz.require(ctx, 'role-binding:manage', patternScope(row.crn_pattern));
-      return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
-        if (row.role_name === 'OrganizationAdmin' && row.crn_pattern === orgCrn) {
-          const admins = (await roleBindingsRepo.list(trx, { roleName: 'OrganizationAdmin' }, { limit: 1000, offset: 0 })).filter((b) => b.crn_pattern === orgCrn);
-          if (admins.length <= 1) throw errors.invalid('This is the last OrganizationAdmin binding; grant the role to someone else first');
-        }
-        await roleBindingsRepo.delete(trx, id);
-        audit({ method: 'iam.DeleteRoleBinding', subject: patternScope(row.crn_pattern), details: { id, principal: row.principal, role_name: row.role_name, crn_pattern: row.crn_pattern } });
-        changed({ kind: 'grants', principal: row.principal });
-        return row;
-      });
+      const principalId = row.principal.slice('User:'.length);
+      return applyChange(deps, ctx, async ({ trx, audit, changed }) =>
+        adminGuard.protect(trx, ctx, { principalId, action: `delete role binding ${id} of ${principalId}`, what: `Deleting role binding ${id}` }, async () => {
+          await roleBindingsRepo.delete(trx, id);
+          audit({ method: 'iam.DeleteRoleBinding', subject: patternScope(row.crn_pattern), details: { id, principal: row.principal, role_name: row.role_name, crn_pattern: row.crn_pattern } });
+          changed({ kind: 'grants', principal: row.principal });
+          return row;
+        }),
+      );
     },
   };
 }
