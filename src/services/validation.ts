@@ -1,8 +1,13 @@
 import { errors } from '../domain/errors.js';
+import { maskSecretsInText } from '../domain/mask-secrets.js';
 
+/**
+ * The one gate for free text a service stores (names, descriptions, display names): trimmed,
+ * bounded, without control characters, and with any keyward secret pasted into it masked.
+ */
 export function requireText(value: unknown, field: string, max: number, options: { min?: number; allowEmpty?: boolean } = {}): string {
   if (typeof value !== 'string') throw errors.invalid(`${field} must be a string`);
-  const text = value.trim();
+  const text = maskSecretsInText(value.trim());
   const min = options.allowEmpty ? 0 : (options.min ?? 1);
   if (text.length < min) throw errors.invalid(`${field} must not be empty`);
   if (text.length > max) throw errors.invalid(`${field} must be at most ${max} characters (got ${text.length})`);

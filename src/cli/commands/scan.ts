@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { connect, type ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { escapeForTerminal } from '../terminal-text.js';
 import { notice, printList, withOutput, type Column, type OutputOptions } from '../output.js';
 import { scanPaths, type LeakedSecret, type ScanProgress, type SkipCounts } from '../../domain/scan/index.js';
 
@@ -30,7 +31,8 @@ interface Shown {
 }
 
 const columns: Column<Shown>[] = [
-  ['Path', (s) => s.row.path],
+  // A file name may hold control characters or an ANSI escape: people see them escaped (JSON stays exact).
+  ['Path', (s) => escapeForTerminal(s.row.path)],
   ['Line', (s) => s.row.line],
   ['Key', (s) => s.row.key ?? s.note],
   ['Secret', (s) => s.row.masked_secret],
@@ -73,7 +75,7 @@ function progressLine(): { update: (p: ScanProgress) => void; clear: () => void 
       if (now - last < 100) return;
       last = now;
       shown = true;
-      const line = `Scanning: ${p.filesScanned} files, ${p.secretsFound} secrets found: ${p.path}`;
+      const line = `Scanning: ${p.filesScanned} files, ${p.secretsFound} secrets found: ${escapeForTerminal(p.path)}`;
       process.stderr.write(`\r${line.slice(0, width).padEnd(width)}`);
     },
     clear() {

@@ -18,6 +18,7 @@
  */
 import { errors } from '../errors.js';
 import { ID_PATTERNS } from '../ids.js';
+import { maskSecretsInText } from '../mask-secrets.js';
 
 export const KAFKA_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const;
 export type KafkaResourceType = (typeof KAFKA_RESOURCE_TYPES)[number];
@@ -240,7 +241,8 @@ export function validateAcl(input: AclInput): KafkaAcl {
   }
   const resourceType = parseKafkaResourceType(input.resource_type);
   const patternType = parsePatternType(input.pattern_type ?? 'LITERAL');
-  const resourceName = input.resource_name ?? (resourceType === 'CLUSTER' ? CLUSTER_RESOURCE_NAME : '');
+  // A topic or group name is free text too: a keyward secret pasted into it is masked (DESIGN §9).
+  const resourceName = maskSecretsInText(input.resource_name ?? (resourceType === 'CLUSTER' ? CLUSTER_RESOURCE_NAME : ''));
 
   if (resourceName === '') throw errors.invalid('resource name must not be empty');
   if (resourceType === 'CLUSTER') {

@@ -1,4 +1,5 @@
 import { uuidv7 } from './event-id.js';
+import { maskSecretsInText, maskSecretsInValue } from '../../domain/mask-secrets.js';
 
 export type AuditType = 'io.keyward.authentication' | 'io.keyward.authorization' | 'io.keyward.management';
 export type AuditStatus = 'SUCCESS' | 'UNAUTHENTICATED' | 'UNAUTHORIZED' | 'FAILURE';
@@ -67,9 +68,10 @@ export function buildCloudEvent(source: string, input: AuditInput, now: Date): U
     id: uuidv7(),
     source,
     type: input.type,
-    subject: input.subject,
+    subject: maskSecretsInText(input.subject),
     time: (input.time ?? now).toISOString(),
     datacontenttype: 'application/json',
-    data,
+    // No keyward secret is ever written to the audit log, whatever free text an event quotes.
+    data: maskSecretsInValue(data),
   };
 }
