@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   too_many_requests: { status: 429, title: 'Too Many Requests' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
+  request_timeout: { status: 408, title: 'Request Timeout' },
+  header_fields_too_large: { status: 431, title: 'Request Header Fields Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   service_unavailable: { status: 503, title: 'Service Unavailable' },
   internal_error: { status: 500, title: 'Internal Server Error' },
