@@ -3,6 +3,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import {
   START, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError, expectNoLeaks, expectResource, orgCrn,
   startHarness, storeState, type ApiHarness, type Credentials,
+  bindClusterReader,
 } from './support.js';
 
 describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ skip, create }) => {
@@ -108,11 +109,13 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
     const k1 = await createKey(h, doomed, { owner: sa });
     const k2 = await createKey(h, doomed, { owner: sa });
     const k3 = await createKey(h, kept, { owner: sa });
+    // a key on a cluster needs read access to it (DESIGN §9): alice reads it as its Operator
+    await bindClusterReader(h, alice.id, env, doomed);
     const own = await createKey(h, doomed, { auth: alice.auth });
 
     const res = await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${doomed}` });
     expect(res.statusCode).toBe(204);
-    expect(res.headers['x-keyward-deleted']).toBe('api_keys=3, role_bindings=0, acls=0');
+    expect(res.headers['x-keyward-deleted']).toBe('api_keys=3, role_bindings=1, acls=0');
     for (const k of [k1, k2, own]) expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${k.key}` }), 404, 'not_found');
     expect((await h.call({ method: 'GET', url: `/iam/v2/api-keys/${k3.key}` })).statusCode).toBe(200);
     const left = await h.server.runtime.store.db.selectFrom('api_keys').select('id').where('resource_id', '=', doomed).execute();
@@ -137,11 +140,11 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
     expect(list.json().api_version).toBe('srcm/v2');
     // Schema Registry ids are not Kafka clusters and vice versa
     expectError(await h.call({ method: 'GET', url: `/cmk/v2/clusters/${id}` }), 404, 'not_found', `Kafka cluster "${id}" not found`);
-    const key = await createKey(h, id, { auth: alice.auth });
+    const key = await createKey(h, id, { owner: await createServiceAccount(h, 'schemas-app') });
     const del = await h.call({ method: 'DELETE', url: `/srcm/v2/clusters/${id}` });
     expect(del.statusCode).toBe(204);
     expect(del.headers['x-keyward-deleted']).toBe('api_keys=1, role_bindings=0, acls=0');
-    expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${key.key}`, auth: alice.auth }), 404, 'not_found');
+    expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${key.key}` }), 404, 'not_found');
     expectError(await h.call({ method: 'GET', url: `/srcm/v2/clusters/${id}` }), 404, 'not_found', `Schema Registry cluster "${id}" not found`);
   });
 
@@ -173,7 +176,7 @@ describe.each(DIALECTS)('/cmk/v2/clusters and /srcm/v2/clusters on $name', ({ sk
 
   it.skipIf(skip)('requires authentication, a cloud key and the OrganizationAdmin role for changes', async () => {
     const lkc = await createKafkaCluster(h, 'guarded', env);
-    const scoped = await createKey(h, lkc, { auth: alice.auth });
+    const scoped = await createKey(h, lkc, { owner: await createServiceAccount(h, 'guarded-app') });
     const before = await storeState(h);
     const none = await h.call({ method: 'POST', url: '/cmk/v2/clusters', auth: null, payload: { spec: { display_name: 'x', cloud: 'aws', region: 'r' } } });
     expectError(none, 401, 'user_unauthenticated');

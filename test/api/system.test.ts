@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../helpers/databases.js';
-import { createKafkaCluster, createKey, createUser, expectError, expectNoLeaks, startHarness, type ApiHarness, type Credentials } from './support.js';
+import { bindClusterReader, createKafkaCluster, createKey, createUser, expectError, expectNoLeaks, startHarness, type ApiHarness, type Credentials } from './support.js';
 
 /** Every route of the foundation, with the methods the contract (DESIGN §3) gives it. */
 const ROUTES: Record<string, string[]> = {
@@ -66,6 +66,7 @@ describe.each(DIALECTS)('system routes on $name', ({ name, skip, create }) => {
     expectError(await h.call({ method: 'GET', url: '/keyward/v1/whoami', auth: { key: 'not-a-key', secret: 'x' } }), 401, 'user_unauthenticated', 'Invalid API key or secret');
     expectError(await h.call({ method: 'GET', url: '/keyward/v1/whoami', headers: { authorization: 'Basic !!!' }, auth: null }), 401, 'user_unauthenticated');
     const lkc = await createKafkaCluster(h, 'whoami-cluster');
+    await bindClusterReader(h, alice.id, h.admin.environment, lkc); // a key on a cluster needs read access to it (DESIGN §9)
     const scoped = await createKey(h, lkc, { auth: alice.auth });
     expectError(await h.call({ method: 'GET', url: '/keyward/v1/whoami', auth: scoped }), 401, 'user_unauthenticated', 'Use a cloud API key for the management API');
     expect((await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${lkc}` })).statusCode).toBe(204);

@@ -4,6 +4,7 @@ import { hashSecret, isWellFormedSecret } from '../../src/domain/secrets.js';
 import {
   START, createKafkaCluster, createKey, createUser, expectError, expectNoLeaks, expectResource, orgCrn, startHarness, storeState,
   type ApiHarness, type Credentials,
+  bindClusterReader,
 } from './support.js';
 
 describe.each(DIALECTS)('/iam/v2/users on $name', ({ skip, create }) => {
@@ -107,10 +108,12 @@ describe.each(DIALECTS)('/iam/v2/users on $name', ({ skip, create }) => {
     const carol = await createUser(h, 'carol@example.com', 'Carol');
     const lkc = await createKafkaCluster(h, 'carols-cluster');
     await createKey(h, 'cloud', { auth: carol.auth });
+    // a key on a cluster needs read access to it (DESIGN §9): carol reads it as its Operator
+    await bindClusterReader(h, carol.id, h.admin.environment, lkc);
     await createKey(h, lkc, { auth: carol.auth });
     const del = await h.call({ method: 'DELETE', url: `/iam/v2/users/${carol.id}` });
     expect(del.statusCode).toBe(204);
-    expect(del.headers['x-keyward-deleted']).toBe('api_keys=3, role_bindings=0, acls=0');
+    expect(del.headers['x-keyward-deleted']).toBe('api_keys=3, role_bindings=1, acls=0');
     expect(await h.server.runtime.store.db.selectFrom('api_keys').select('id').where('owner_id', '=', carol.id).execute()).toEqual([]);
     expect((await h.call({ method: 'DELETE', url: `/cmk/v2/clusters/${lkc}` })).headers['x-keyward-deleted']).toBe('api_keys=0, role_bindings=0, acls=0');
   });
