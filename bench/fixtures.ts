@@ -2,7 +2,7 @@
  * The servers the scenarios run against, each started on first use and stopped once no remaining
  * scenario needs it. Every server is a real child process on a free loopback port.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, runCli, startBaseline, startKeyward, type Child, type KeywardServer } from './processes.js';
 import { seedKeys, type Credentials } from './seed-million.js';
@@ -34,13 +34,14 @@ export interface MillionFixture extends KeywardFixture {
   warmupKeys: Credentials[];
 }
 
-export type FixtureName = 'baseline' | 'keyward' | 'keyward-audit-off' | 'keyward-million' | 'keyward-grants';
+export type FixtureName = 'baseline' | 'keyward' | 'keyward-audit-off' | 'keyward-million' | 'keyward-grants' | 'keyward-proxied';
 
 export class Fixtures {
   private readonly started = new Map<FixtureName, Promise<unknown>>();
   private readonly stops = new Map<FixtureName, () => Promise<void>>();
   private snapshot?: string;
   private keysCreated?: { cluster: string; keys: Credentials[] };
+  private keywardDataDir?: string;
 
   constructor(
     private readonly settings: Settings,
@@ -65,10 +66,22 @@ export class Fixtures {
     });
   }
 
+  /**
+   * The first server's store into `dataDir`, with its audit key file (mode 0600 kept): the audit
+   * chains of the copy are keyed with it, so another key would refuse to write them.
+   */
+  private copySnapshot(dataDir: string): void {
+    if (!this.snapshot || !this.keywardDataDir) throw new Error('no snapshot of the keyward store');
+    copyFileSync(this.snapshot, join(dataDir, 'keyward.db'));
+    const auditKey = join(this.keywardDataDir, 'audit.key');
+    if (existsSync(auditKey)) copyFileSync(auditKey, join(dataDir, 'audit.key'));
+  }
+
   /** keyward with `--audit-data-plane all` (the default) and `settings.keys` keys made through its API. */
   keyward(): Promise<KeywardFixture> {
     return this.once('keyward', async () => {
       const dataDir = cleanup.tempDir('data');
+      this.keywardDataDir = dataDir;
       const server = await startKeyward(dataDir, ['--audit-data-plane', 'all']);
       this.stops.set('keyward', () => server.stop());
       if (!server.admin) throw new Error('the keyward server did not print its bootstrap key');
@@ -89,11 +102,28 @@ export class Fixtures {
       await this.keyward();
       if (!this.snapshot || !this.keysCreated) throw new Error('no snapshot of the keyward store');
       const dataDir = cleanup.tempDir('data-off');
-      copyFileSync(this.snapshot, join(dataDir, 'keyward.db'));
+      this.copySnapshot(dataDir);
       const server = await startKeyward(dataDir, ['--audit-data-plane', 'off']);
       this.stops.set('keyward-audit-off', () => server.stop());
       this.log(`keyward (audit off, same store) on ${server.url} (pid ${server.pid})`);
       return { server, ...this.keysCreated, info: { audit: 'off', keys: this.keysCreated.keys.length } };
+    });
+  }
+
+  /**
+   * The first server's store (a copy) served with `--trust-proxy 127.0.0.1/32`, so that a probe can
+   * give every request its own client address (X-Forwarded-For) and never meet the brute-force guard.
+   */
+  keywardProxied(): Promise<KeywardFixture> {
+    return this.once('keyward-proxied', async () => {
+      await this.keyward();
+      if (!this.snapshot || !this.keysCreated) throw new Error('no snapshot of the keyward store');
+      const dataDir = cleanup.tempDir('data-proxied');
+      this.copySnapshot(dataDir);
+      const server = await startKeyward(dataDir, ['--audit-data-plane', 'all', '--trust-proxy', '127.0.0.1/32']);
+      this.stops.set('keyward-proxied', () => server.stop());
+      this.log(`keyward (audit all, trusting 127.0.0.1 as a proxy, same store) on ${server.url} (pid ${server.pid})`);
+      return { server, ...this.keysCreated, info: { audit: 'all', keys: this.keysCreated.keys.length, trustProxy: '127.0.0.1/32' } };
     });
   }
 
@@ -106,7 +136,7 @@ export class Fixtures {
       await this.keyward();
       if (!this.snapshot || !this.keysCreated) throw new Error('no snapshot of the keyward store');
       const dataDir = cleanup.tempDir('data-grants');
-      copyFileSync(this.snapshot, join(dataDir, 'keyward.db'));
+      this.copySnapshot(dataDir);
       const seeded = seedGrants(dataDir, this.keysCreated.cluster, { acls: 10_000, roleBindings: 10_000 });
       const server = await startKeyward(dataDir, ['--audit-data-plane', 'all']);
       this.stops.set('keyward-grants', () => server.stop());

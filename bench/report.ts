@@ -63,6 +63,7 @@ export function ratiosOf(outcome: ScenarioOutcome, byId: Map<string, ScenarioOut
 function describeTarget(target: Target, shape: Shape): string {
   if (target.kind === 'throughput') return `req/s ≥ ${target.min.toFixed(2)}× ${shape}`;
   if (target.kind === 'p99') return `p99 ≤ ${target.max.toFixed(2)}× ${shape}`;
+  if (target.kind === 'at-most') return `${target.field} ≤ ${target.max} ${target.unit}`;
   return `req/s ≥ ${target.min.toFixed(2)}× ${target.scenario}`;
 }
 
@@ -78,6 +79,12 @@ export function evaluateTargets(outcomes: ScenarioOutcome[]): TargetResult[] {
     for (const target of outcome.scenario.targets ?? []) {
       const description = describeTarget(target, outcome.scenario.shape);
       const m = outcome.measurement;
+      if (target.kind === 'at-most') {
+        const figure = outcome.info?.[target.field];
+        const value = typeof figure === 'number' ? figure : null;
+        results.push({ scenario: outcome.scenario.id, target: description, value, met: value !== null && value <= target.max });
+        continue;
+      }
       const r = ratiosOf(outcome, byId);
       let value: number | undefined;
       if (target.kind === 'throughput') value = r?.reqPerSec;
@@ -105,7 +112,10 @@ export function table(outcomes: ScenarioOutcome[], targets: TargetResult[]): str
   const rows: string[][] = [];
   for (const o of outcomes) {
     if (o.skipped || o.failed || !o.measurement) {
-      rows.push([o.scenario.title, '—', '—', '—', '', '', '', '', '', '', '', o.skipped ? `skipped: ${o.skipped}` : `failed: ${o.failed ?? '?'}`, '']);
+      const own = targets.filter((t) => t.scenario === o.scenario.id);
+      const probed = !o.skipped && !o.failed && o.info !== undefined;
+      const what = o.skipped ? `skipped: ${o.skipped}` : o.failed ? `failed: ${o.failed}` : own.map((t) => `${t.target} (${fmt(t.value ?? undefined, 1)})`).join('; ') || 'probe: see notes';
+      rows.push([o.scenario.title, '—', '—', '—', '', '', '', '', '', '', '', what, probed && own.length > 0 ? (own.every((t) => t.met) ? 'yes' : 'NO') : '']);
       continue;
     }
     const m = o.measurement;
@@ -136,6 +146,7 @@ export function notes(outcomes: ScenarioOutcome[]): string[] {
   const lines: string[] = [];
   for (const o of outcomes) {
     const m = o.measurement;
+    if (!m && o.scenario.probe && o.info) lines.push(`${o.scenario.id}: ${Object.entries(o.info).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}`);
     if (!m) continue;
     if ((m.otherCores ?? 0) > 0.1) lines.push(`! ${o.scenario.id}: other processes kept ${m.otherCores} cores busy during the run: figures skewed`);
     if (!clean(m)) lines.push(`! ${o.scenario.id}: errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx} (${JSON.stringify(m.statusCodes)}), body mismatches ${m.mismatches}`);

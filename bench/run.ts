@@ -61,7 +61,9 @@ async function waitQuiet(cores: number, seconds: number): Promise<void> {
 async function main(): Promise<number> {
   const settings = settingsFromEnv();
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
-  const scenarios = SCENARIOS.filter((s) => !only || s.baseline || only.has(s.id));
+  // Baselines run when a selected throughput scenario needs them (a probe alone runs without them).
+  const selected = SCENARIOS.filter((s) => !s.baseline && (!only || only.has(s.id)));
+  const scenarios = SCENARIOS.filter((s) => (s.baseline ? selected.some((x) => x.prepare) : selected.includes(s)));
   const startedAt = new Date();
   const machineAtStart = machine();
   log(`keyward bench: ${machineAtStart.cpus} CPUs (${machineAtStart.cpuModel}), node ${machineAtStart.node}`);
@@ -85,13 +87,22 @@ async function main(): Promise<number> {
         continue;
       }
       try {
-        const load = await scenario.prepare(fixtures, settings);
-        await waitQuiet(machineAtStart.cpus, quietWait);
-        log(`- ${scenario.id}: ${settings.warmup} s warm-up + ${settings.duration} s on ${load.url}`);
-        const measurement = await measure(load, settings);
-        const info = { ...(load.info ?? {}), ...(load.after?.(measurement) ?? {}) };
-        outcomes.push({ scenario, measurement, info });
-        log(`  ${measurement.reqPerSec.toFixed(0)} req/s, p50 ${measurement.latencyMs.p50} ms, p99 ${measurement.latencyMs.p99} ms, server ${measurement.serverCores ?? '?'} cores, autocannon ${measurement.loadGeneratorCpuSeconds} CPU s, other processes ${measurement.otherCores ?? '?'} cores`);
+        if (scenario.probe) {
+          await waitQuiet(machineAtStart.cpus, quietWait);
+          log(`- ${scenario.id}: probe`);
+          const info = await scenario.probe(fixtures, settings);
+          outcomes.push({ scenario, info });
+          log(`  ${JSON.stringify(info)}`);
+        } else {
+          if (!scenario.prepare) throw new Error('a scenario needs prepare or probe');
+          const load = await scenario.prepare(fixtures, settings);
+          await waitQuiet(machineAtStart.cpus, quietWait);
+          log(`- ${scenario.id}: ${settings.warmup} s warm-up + ${settings.duration} s on ${load.url}`);
+          const measurement = await measure(load, settings);
+          const info = { ...(load.info ?? {}), ...(load.after?.(measurement) ?? {}) };
+          outcomes.push({ scenario, measurement, info });
+          log(`  ${measurement.reqPerSec.toFixed(0)} req/s, p50 ${measurement.latencyMs.p50} ms, p99 ${measurement.latencyMs.p99} ms, server ${measurement.serverCores ?? '?'} cores, autocannon ${measurement.loadGeneratorCpuSeconds} CPU s, other processes ${measurement.otherCores ?? '?'} cores`);
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         outcomes.push({ scenario, failed: message.split('\n')[0] ?? message });

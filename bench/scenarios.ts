@@ -8,6 +8,7 @@ import type { Request } from 'autocannon';
 import type { Credentials } from './seed-million.js';
 import type { FixtureName, Fixtures, Settings } from './fixtures.js';
 import type { Load, Measurement } from './load.js';
+import { measureTimingOracle } from './timing-oracle.js';
 
 /** The baseline route with the same request shape: `GET` (no body) or `POST` (a JSON body). */
 export type Shape = 'GET' | 'POST';
@@ -18,7 +19,9 @@ export type Target =
   /** p99 at most `max` × the same-shape baseline's. */
   | { kind: 'p99'; max: number }
   /** req/s at least `min` × another scenario's of the same run. */
-  | { kind: 'throughput-vs'; scenario: string; min: number };
+  | { kind: 'throughput-vs'; scenario: string; min: number }
+  /** A figure a probe reports (its `info[field]`) at most `max`. */
+  | { kind: 'at-most'; field: string; max: number; unit: string };
 
 export interface PreparedLoad extends Load {
   /** Facts about the load, for the report. */
@@ -38,7 +41,10 @@ export interface Scenario {
   targets?: Target[];
   /** A reason to skip this scenario with these settings, or undefined to run it. */
   skip?: (settings: Settings) => string | undefined;
-  prepare(fixtures: Fixtures, settings: Settings): Promise<PreparedLoad>;
+  /** The load autocannon sends; a scenario has this or a probe. */
+  prepare?(fixtures: Fixtures, settings: Settings): Promise<PreparedLoad>;
+  /** A measurement of its own instead of autocannon's throughput; its figures go to the report's info. */
+  probe?(fixtures: Fixtures, settings: Settings): Promise<Record<string, unknown>>;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -209,12 +215,26 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'verify-timing-oracle',
+    title: 'verify: unknown id vs wrong secret (µs)',
+    shape: 'POST',
+    fixtures: ['keyward-proxied'],
+    targets: [{ kind: 'at-most', field: 'absoluteMedianDifferenceUs', max: 10, unit: 'µs' }],
+    async probe(f, s) {
+      const k = await f.keywardProxied();
+      // sequential requests: about 2,000 per second on one connection
+      const samples = Math.max(500, Math.round(s.duration * 1000));
+      const known = k.keys[0] as Credentials;
+      return { samples, ...(await measureTimingOracle(k.server.url, known, { samples, warmup: Math.round(s.warmup * 500) })) };
+    },
+  },
+  {
     id: 'baseline-post-again',
     title: 'baseline POST again (drift check)',
     shape: 'POST',
     fixtures: ['baseline'],
     async prepare(f, s) {
-      const first = SCENARIOS.find((x) => x.id === 'baseline-post') as Scenario;
+      const first = SCENARIOS.find((x) => x.id === 'baseline-post') as Required<Scenario>;
       return first.prepare(f, s);
     },
   },

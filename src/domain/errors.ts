@@ -27,6 +27,8 @@ export class KeywardError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly title: string;
+  /** For a 429: whole seconds until the client may try again (the HTTP `Retry-After`). */
+  retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, detail: string) {
     super(detail);
@@ -46,7 +48,8 @@ export const errors = {
   invalidFilter: (detail: string) => new KeywardError('invalid_filter', detail),
   badRequest: (detail: string) => new KeywardError('bad_request', detail),
   quota: (detail: string) => new KeywardError('quota_exceeded', detail),
-  rateLimited: (detail = 'Too many requests, try again later') => new KeywardError('too_many_requests', detail),
+  rateLimited: (detail = 'Too many requests, try again later', retryAfterSeconds?: number) =>
+    Object.assign(new KeywardError('too_many_requests', detail), retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   unavailable: (detail: string) => new KeywardError('service_unavailable', detail),
 };
 

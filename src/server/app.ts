@@ -5,6 +5,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
 import type { Services } from '../services/index.js';
 import { registerErrorHandling, sendError } from './errors.js';
+import { clientErrorHandler, installHttpEdge, requireHost } from './http-edge.js';
+import { rejectNulCharacters } from './plugins/reject-nul.js';
+import { maskSecretsInText } from '../domain/mask-secrets.js';
 import { managementAuthentication } from './plugins/authentication.js';
 import { createPresenters } from './presenters.js';
 import { environmentRoutes } from './routes/environments.js';
@@ -42,9 +45,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Per-request logs would double the data plane's cost and the audit log already records each
     // authentication; management changes are logged below, errors by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler,
+    // requireHostHeader: false lets requireHost (http-edge.ts) answer a missing Host with the error body.
+    http: { requireHostHeader: false },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // A secret pasted as the request id would be echoed, logged and audited: it is replaced.
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) && maskSecretsInText(incoming) === incoming ? incoming : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Failures Fastify meets before routing (a malformed URL, an over-long path parameter) get the
@@ -55,6 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendError(request, reply, 'bad_request', detail);
     },
   });
+
+  installHttpEdge(app.server);
+  app.addHook('onRequest', requireHost);
+  app.addHook('preValidation', rejectNulCharacters);
 
   // Callback-style hooks: on the data plane's hot path an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {

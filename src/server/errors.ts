@@ -31,7 +31,9 @@ function validationMessage(error: FastifyError): string {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | KeywardError, request, reply) => {
     if (error instanceof KeywardError) {
-      if (error.code === 'user_unauthenticated') reply.header('WWW-Authenticate', 'Basic realm="keyward"');
+      // No Basic challenge here: a browser that answered one would send the credentials cross-site
+      // (only GET /keyward/v1/auth/basic challenges, for nginx).
+      if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
       return sendError(request, reply, error.code, error.message);
     }
     const fe = error as FastifyError;

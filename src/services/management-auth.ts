@@ -15,7 +15,7 @@ export function createManagementAuth(verify: Verify) {
     if (!result.valid) {
       switch (result.code) {
         case 'RATE_LIMITED':
-          throw errors.rateLimited('Too many failed attempts; try again later');
+          throw errors.rateLimited('Too many failed attempts from this address; try again later', result.retryAfterSeconds);
         case 'WRONG_RESOURCE':
           throw errors.unauthenticated(CLOUD_KEY_REQUIRED);
         case 'DISABLED':

@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createRuntime, type Runtime } from '../../src/server/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/server/runtime.js';
 import type { BootstrapResult } from '../../src/services/bootstrap.js';
 import type { TestDatabase } from './databases.js';
 
@@ -16,8 +16,8 @@ export function basic(key: string, secret: string): string {
   return 'Basic ' + Buffer.from(`${key}:${secret}`).toString('base64');
 }
 
-export async function startTestServer(db: TestDatabase, options: { clock?: () => Date } = {}): Promise<TestServer> {
-  const runtime = await createRuntime({ ...db.options, publicUrl: 'http://keyward.test', bootstrap: true, lock: true, clock: options.clock });
+export async function startTestServer(db: TestDatabase, options: { clock?: () => Date; edge?: RuntimeOptions['edge'] } = {}): Promise<TestServer> {
+  const runtime = await createRuntime({ ...db.options, publicUrl: 'http://keyward.test', bootstrap: true, lock: true, clock: options.clock, edge: options.edge });
   const admin = runtime.bootstrapped as BootstrapResult;
   return {
     runtime,

@@ -1,12 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteDir, type TestDatabase } from '../helpers/databases.js';
 import { startServerProcess, type ServerProcess } from '../helpers/cli.js';
+import { nginxConfig } from '../helpers/nginx.js';
 
 const nginxInstalled = spawnSync('nginx', ['-v']).status === 0;
 if (!nginxInstalled) process.stderr.write('\n*** nginx is not installed: the nginx auth_request test is SKIPPED (.ci/run installs it) ***\n\n');
@@ -17,17 +18,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((r) => probe.close(r));
   return port;
-}
-
-/** The configuration the README shows, with this test's ports and paths. */
-export function nginxConfig(dir: string, port: number, keyward: string, upstream: string, resource: string): string {
-  return readFileSync(new URL('../../docs/nginx-auth-request.conf', import.meta.url), 'utf8')
-    .replaceAll('KEYWARD_URL', keyward)
-    .replaceAll('UPSTREAM_URL', upstream)
-    .replaceAll('LKC_ID', resource)
-    .replace('listen 8080;', `listen 127.0.0.1:${port};`)
-    .replace('# TEST_PREAMBLE', `daemon off; master_process off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;`)
-    .replace('# TEST_HTTP_PREAMBLE', `access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;`);
 }
 
 describe.skipIf(!nginxInstalled)('nginx auth_request in front of an upstream, with keyward deciding', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliError, usageError } from '../cli-error.js';
 import { withOutput, printObject, notice, type Format } from '../output.js';
 import { hasSavedContext, readConfig, writeConfig } from '../config.js';
+import { parseTrustedProxies } from '../../server/client-address.js';
 
 interface StartOptions {
   host: string;
@@ -11,6 +12,7 @@ interface StartOptions {
   publicUrl?: string;
   tokenTtl: string;
   auditDataPlane: string;
+  trustProxy?: string;
 }
 
 function port(value: string): number {
@@ -32,13 +34,21 @@ export function register(program: Command): void {
     .option('--public-url <url>', 'URL clients use to reach this server, the issuer of its tokens (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
     .option('--token-ttl <seconds>', 'lifetime of OAuth access tokens', process.env.KEYWARD_TOKEN_TTL ?? '900')
     .option('--audit-data-plane <mode>', 'which data-plane authentications are audited: all, failures or off', process.env.KEYWARD_AUDIT_DATA_PLANE ?? 'all')
+    .option('--trust-proxy <cidrs>', 'CIDR[,CIDR…] of reverse proxies whose X-Forwarded-For / X-Real-IP name the client (default: KEYWARD_TRUST_PROXY; none)', process.env.KEYWARD_TRUST_PROXY)
     .action(async (options: StartOptions) => {
       const listenPort = port(options.port);
       if (!['all', 'failures', 'off'].includes(options.auditDataPlane)) throw usageError(`invalid --audit-data-plane "${options.auditDataPlane}": valid values are all, failures, off`);
       const tokenTtlSeconds = Number(options.tokenTtl);
       if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 30 || tokenTtlSeconds > 86_400) throw usageError(`invalid --token-ttl "${options.tokenTtl}": use a number of seconds from 30 to 86400`);
+      let trustProxy: readonly string[];
+      try {
+        trustProxy = parseTrustedProxies(options.trustProxy).ranges;
+      } catch (error) {
+        throw usageError(`--trust-proxy: ${(error as Error).message}`);
+      }
       const { startServer } = await import('../../server/main.js');
       await startServer({
+        trustProxy,
         host: options.host,
         port: listenPort,
         dataDir: options.dataDir,

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
+import { maskSecretsInText } from '../../domain/mask-secrets.js';
 import type { CallContext, RequestMetadata } from '../../services/context.js';
 import type { ManagementAuth } from '../../services/management-auth.js';
 
@@ -11,7 +12,8 @@ declare module 'fastify' {
 
 export function requestMetadata(request: FastifyRequest): RequestMetadata {
   const agent = request.headers['user-agent'];
-  return { clientAddress: request.ip, requestId: request.id, userAgent: typeof agent === 'string' ? agent.slice(0, 256) : '' };
+  // A secret pasted into the User-Agent is masked before it reaches the audit log or a log line.
+  return { clientAddress: request.ip, requestId: request.id, userAgent: typeof agent === 'string' ? maskSecretsInText(agent.slice(0, 256)) : '' };
 }
 
 /** Reads `Authorization: Basic base64(key:secret)`; undefined when absent or malformed. */

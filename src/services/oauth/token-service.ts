@@ -20,7 +20,7 @@ export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported
 
 export type TokenResult =
   | { ok: true; access_token: string; token_type: 'Bearer'; expires_in: number; scope?: string }
-  | { ok: false; status: number; error: OAuthErrorCode; error_description: string };
+  | { ok: false; status: number; error: OAuthErrorCode; error_description: string; retryAfterSeconds?: number };
 
 export interface TokenRequest {
   grantType: string | undefined;
@@ -58,7 +58,7 @@ export function createTokenService(options: TokenServiceOptions) {
 
     const result = await options.verify({ key: input.clientId, secret: input.clientSecret, method: 'oauth2.Token', mechanism: 'OAUTH2_CLIENT_CREDENTIALS', request: input.request });
     if (!result.valid) {
-      if (result.code === 'RATE_LIMITED') return fail(429, 'temporarily_unavailable', 'Too many failed attempts; try again later');
+      if (result.code === 'RATE_LIMITED') return { ok: false, status: 429, error: 'temporarily_unavailable', error_description: 'Too many failed attempts; try again later', retryAfterSeconds: result.retryAfterSeconds };
       return fail(401, 'invalid_client', result.code === 'INVALID_CREDENTIALS' ? 'Client authentication failed' : `Client authentication failed: ${result.reason}`);
     }
     const key = result.key;

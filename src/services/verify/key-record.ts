@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
 
 /** Everything verification needs about a key, in one row: what the cache holds. */
@@ -15,17 +15,25 @@ export interface KeyRecord {
   environment: string | null;
 }
 
+/**
+ * Always exactly one row: the id asked for, left-joined with its key, owner and resource. An id
+ * that does not exist then costs the driver what an existing one costs (a row of nulls instead of
+ * no row), so the time of a failed check does not tell whether the key id exists.
+ */
 function keyRecordQuery(db: Kysely<Database>, id: string) {
   return db
-    .selectFrom('api_keys as k')
+    .selectFrom(db.selectNoFrom(sql<string>`cast(${id} as text)`.as('id')).as('q'))
+    .leftJoin('api_keys as k', 'k.id', 'q.id')
     .leftJoin('users as u', 'u.id', 'k.owner_id')
     .leftJoin('service_accounts as s', 's.id', 'k.owner_id')
     .leftJoin('clusters as c', 'c.id', 'k.resource_id')
-    .select(['k.id', 'k.secret_hash', 'k.status', 'k.expires_at', 'k.owner_id', 'k.owner_kind', 'k.resource_id', 'k.resource_kind', 'u.status as user_status', 's.status as sa_status', 'c.environment_id'])
-    .where('k.id', '=', id);
+    .select(['k.id', 'k.secret_hash', 'k.status', 'k.expires_at', 'k.owner_id', 'k.owner_kind', 'k.resource_id', 'k.resource_kind', 'u.status as user_status', 's.status as sa_status', 'c.environment_id']);
 }
 
-type KeyRecordRow = NonNullable<Awaited<ReturnType<ReturnType<typeof keyRecordQuery>['executeTakeFirst']>>>;
+type JoinedRow = NonNullable<Awaited<ReturnType<ReturnType<typeof keyRecordQuery>['executeTakeFirst']>>>;
+/** The key's own columns are null only in the row of an id that does not exist. */
+type KeyColumn = 'id' | 'secret_hash' | 'status' | 'owner_id' | 'owner_kind' | 'resource_id' | 'resource_kind';
+type KeyRecordRow = Omit<JoinedRow, KeyColumn> & { [C in KeyColumn]: NonNullable<JoinedRow[C]> };
 
 /** The lookup is compiled once per store: a cache miss then costs the database, not the query builder. */
 const compiled = new WeakMap<Kysely<Database>, CompiledQuery>();
@@ -34,9 +42,10 @@ const compiled = new WeakMap<Kysely<Database>, CompiledQuery>();
 export async function loadKeyRecord(db: Kysely<Database>, id: string): Promise<KeyRecord | undefined> {
   let query = compiled.get(db);
   if (!query) compiled.set(db, (query = keyRecordQuery(db, '?').compile()));
-  const { rows } = await db.executeQuery<KeyRecordRow>(CompiledQuery.raw(query.sql, [id]));
-  const row = rows[0];
-  if (!row) return undefined;
+  const { rows } = await db.executeQuery<JoinedRow>(CompiledQuery.raw(query.sql, [id]));
+  const joined = rows[0];
+  if (!joined || joined.id === null) return undefined;
+  const row = joined as KeyRecordRow;
   const ownerStatus = (row.owner_kind === 'user' ? row.user_status : row.sa_status) ?? 'DELETED';
   return {
     id: row.id,
@@ -50,4 +59,20 @@ export async function loadKeyRecord(db: Kysely<Database>, id: string): Promise<K
     resourceKind: row.resource_kind,
     environment: row.environment_id ?? null,
   };
+}
+
+/** Field by field: the cache need not be rewritten with a record it already holds. */
+export function sameKeyRecord(a: KeyRecord, b: KeyRecord): boolean {
+  return (
+    a.id === b.id &&
+    a.secretHash === b.secretHash &&
+    a.status === b.status &&
+    a.expiresAt === b.expiresAt &&
+    a.ownerId === b.ownerId &&
+    a.ownerKind === b.ownerKind &&
+    a.ownerStatus === b.ownerStatus &&
+    a.resourceId === b.resourceId &&
+    a.resourceKind === b.resourceKind &&
+    a.environment === b.environment
+  );
 }

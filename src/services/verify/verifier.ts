@@ -4,9 +4,9 @@ import { digestsEqual, hashSecret } from '../../domain/secrets.js';
 import type { Database } from '../../store/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestMetadata } from '../context.js';
-import type { BruteForceGuard } from './brute-force.js';
+import type { BlockStarted, BruteForceGuard } from './brute-force.js';
 import type { KeyCache } from './key-cache.js';
-import { loadKeyRecord, type KeyRecord } from './key-record.js';
+import { loadKeyRecord, sameKeyRecord, type KeyRecord } from './key-record.js';
 import type { LastUsedRecorder } from './last-used.js';
 
 export type FailureCode = 'INVALID_CREDENTIALS' | 'EXPIRED' | 'DISABLED' | 'WRONG_RESOURCE' | 'FORBIDDEN' | 'RATE_LIMITED';
@@ -44,7 +44,7 @@ export interface VerifyRequest {
 /** Verification is a result, never an exception. */
 export type VerifyResult =
   | { valid: true; code: 'VALID'; key: KeyRecord; principal: string; authorization?: { granted: true; reason: string } }
-  | { valid: false; code: FailureCode; key?: KeyRecord; principal?: string; reason: string; authorization?: { granted: false; reason: string } };
+  | { valid: false; code: FailureCode; key?: KeyRecord; principal?: string; reason: string; authorization?: { granted: false; reason: string }; retryAfterSeconds?: number };
 
 export interface VerifierDeps {
   db: Kysely<Database>;
@@ -75,14 +75,20 @@ function keyResourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId
 export function createVerifier(deps: VerifierDeps) {
   const trusted = deps.cacheTrusted ?? (() => true);
 
-  async function lookup(id: string): Promise<KeyRecord | undefined> {
-    if (!KEY_ID.test(id)) return undefined;
-    if (trusted()) {
-      const cached = deps.cache.get(id);
-      if (cached !== undefined) return cached ?? undefined;
-    }
+  /** The cached record when there is one (undefined: not cached or the cache is not trusted now). */
+  function cached(id: string): KeyRecord | undefined {
+    return trusted() ? deps.cache.get(id) : undefined;
+  }
+
+  /**
+   * One round trip to the store; the record is cached for the next request unless the cache
+   * already holds it unchanged (then a wrong secret for a cached key does no more work than one
+   * for an unknown id).
+   */
+  async function load(id: string, cachedRecord: KeyRecord | undefined): Promise<KeyRecord | undefined> {
+    const generation = deps.cache.generation;
     const record = await loadKeyRecord(deps.db, id);
-    if (trusted()) deps.cache.set(id, record ?? null);
+    if (record && !(cachedRecord && sameKeyRecord(cachedRecord, record)) && trusted() && deps.cache.generation === generation) deps.cache.set(id, record);
     return record;
   }
 
@@ -129,17 +135,17 @@ export function createVerifier(deps: VerifierDeps) {
     });
   }
 
-  function auditBlock(input: VerifyRequest, block: { subject: 'key' | 'address'; value: string; until: number; failures: number }): void {
+  function auditBlock(input: VerifyRequest, block: BlockStarted): void {
     deps.audit.record({
       type: 'io.keyward.authentication',
       method: input.method,
       subject: organizationCrn(deps.organizationId),
-      apiKey: block.subject === 'key' && KEY_ID.test(block.value) ? block.value : undefined,
+      apiKey: block.key !== undefined && KEY_ID.test(block.key) ? block.key : undefined,
       mechanism: input.mechanism,
       request: input.request,
       status: 'UNAUTHENTICATED',
       reason: 'RATE_LIMITED',
-      details: { blocked: block.subject, until: new Date(block.until).toISOString(), failures: block.failures, ...(block.subject === 'address' ? { address: block.value } : {}) },
+      details: { blocked: block.subject, address: block.address, until: new Date(block.until).toISOString(), failures: block.failures },
     });
   }
 
@@ -153,25 +159,41 @@ export function createVerifier(deps: VerifierDeps) {
   }
 
   /**
-   * The checks, in one fixed order: rate limit, credentials (the same hashing work whether or not
-   * the key exists), key and owner status, expiry, resource, action.
+   * The credentials. A match may come from the cache; a mismatch never does: it is decided on the
+   * store's current row. So an unknown id and a known id with a wrong secret cost the same (one
+   * round trip each, no timing oracle on which ids exist), and a secret just rotated or a key just
+   * created on another instance works at once, before that instance's invalidation arrives.
+   */
+  async function authenticate(id: string, secret: string): Promise<KeyRecord | undefined> {
+    if (!KEY_ID.test(id)) return undefined;
+    const presented = hashSecret(secret);
+    const hit = cached(id);
+    if (hit && digestsEqual(presented, hit.secretHash)) return hit;
+    const key = await load(id, hit);
+    return digestsEqual(presented, key?.secretHash ?? UNKNOWN_KEY_HASH) ? key : undefined;
+  }
+
+  /**
+   * The checks, in one fixed order: rate limit (of this client address), credentials, key and
+   * owner status, expiry, resource, action.
    */
   return async function verify(input: VerifyRequest): Promise<VerifyResult> {
-    if (deps.guard.blocked(input.key, input.request.clientAddress)) {
-      const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later' };
+    const blockedMs = deps.guard.blockedFor(input.key, input.request.clientAddress);
+    if (blockedMs > 0) {
+      const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) };
       audit(input, result);
       return result;
     }
-    const presented = hashSecret(input.secret);
-    const key = await lookup(input.key);
-    const matches = digestsEqual(presented, key?.secretHash ?? UNKNOWN_KEY_HASH);
-    if (!key || !matches) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
+    const key = await authenticate(input.key, input.secret);
+    if (!key) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
     if (key.status !== 'ACTIVE') return failure(input, 'DISABLED', 'The API key is disabled', key);
     if (key.ownerStatus !== 'ACTIVE') return failure(input, 'DISABLED', `The owner ${key.ownerId} is disabled`, key);
     if (key.expiresAt !== null && key.expiresAt <= deps.clock().toISOString()) return failure(input, 'EXPIRED', `The API key expired at ${key.expiresAt}`, key);
     if (input.resource !== undefined && input.resource !== key.resourceId) {
       return failure(input, 'WRONG_RESOURCE', `The API key is for ${key.resourceId}, not ${input.resource}`, key);
     }
+    // A cloud key is for the management API: it never passes a check on a cluster's resources.
+    if (input.action && key.resourceKind === 'cloud') return failure(input, 'WRONG_RESOURCE', 'A cloud API key is for the management API, not for data-plane actions', key);
     const principal = `User:${key.ownerId}`;
     let authorization: { granted: true; reason: string } | undefined;
     let decision: AuthorizationOutcome | undefined;
