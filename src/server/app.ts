@@ -8,6 +8,7 @@ import { registerErrorHandling, sendError } from './errors.js';
 import { clientErrorHandler, installHttpEdge, requireHost } from './http-edge.js';
 import { rejectNulCharacters } from './plugins/reject-nul.js';
 import { maskSecretsInText } from '../domain/mask-secrets.js';
+import { parseTrustedProxies } from './client-address.js';
 import { managementAuthentication } from './plugins/authentication.js';
 import { createPresenters } from './presenters.js';
 import { environmentRoutes } from './routes/environments.js';
@@ -32,22 +33,68 @@ export interface AppOptions {
   plugins?: Array<(app: FastifyInstance, deps: RouteDeps) => Promise<void>>;
   /** Failing components reported by `/readyz`. */
   health?: RouteDeps['health'];
+  /** `--trust-proxy`: CIDR ranges whose X-Forwarded-For / X-Real-IP are believed (default: none). */
+  trustProxy?: string | readonly string[];
+  /** Slow- and idle-client limits; tests shorten them (defaults: CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
+}
+
+/** How long a client may take, and how many may be connected at once (docs/security.md). */
+export interface ConnectionLimits {
+  /** From the first byte of a request to the end of its headers. */
+  headersTimeoutMs: number;
+  /** From the first byte of a request to the end of its body (a body trickled byte by byte). */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection between two requests. */
+  keepAliveTimeoutMs: number;
+  /** No byte either way on a socket (a client that stops reading its response). */
+  idleSocketTimeoutMs: number;
+  /** How often Node checks headers/request timeouts (their precision). */
+  checkIntervalMs: number;
+  /** Open connections at most; more are refused at accept. */
+  maxConnections: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleSocketTimeoutMs: 60_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 10_000,
+};
+
+/** The only routes that take a body other than JSON: the OAuth token endpoint (RFC 6749 forms). */
+const FORM_BODY_ROUTES = new Set(['/oauth2/token']);
+
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Fastify app from services. It does not listen: tests use `app.inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...CONNECTION_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // Fastify's own proxy handling ignores X-Real-IP: the client address is ours (client-address.ts).
     trustProxy: false,
+    connectionTimeout: limits.idleSocketTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // requireHostHeader: false lets requireHost (http-edge.ts) answer a missing Host with the error body.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, requireHostHeader: false },
     // Per-request logs would double the data plane's cost and the audit log already records each
     // authentication; management changes are logged below, errors by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,
-    // requireHostHeader: false lets requireHost (http-edge.ts) answer a missing Host with the error body.
-    http: { requireHostHeader: false },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       // A secret pasted as the request id would be echoed, logged and audited: it is replaced.
@@ -63,13 +110,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  app.server.maxConnections = limits.maxConnections;
   installHttpEdge(app.server);
   app.addHook('onRequest', requireHost);
   app.addHook('preValidation', rejectNulCharacters);
+  app.decorate('trustedProxies', parseTrustedProxies(options.trustProxy));
 
   // Callback-style hooks: on the data plane's hot path an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    // API answers are not for caches (several carry secrets); a route that may be cached says so.
+    reply.header('Cache-Control', 'no-store');
+    // A browser can send a form or text/plain cross-site without a preflight: only JSON is read,
+    // so such a request never reaches a handler (the token endpoint alone takes RFC 6749 forms).
+    if (hasBody(request.headers) && !isJson(request.headers['content-type']) && !FORM_BODY_ROUTES.has(request.routeOptions.url ?? '')) {
+      sendError(request, reply, 'unsupported_media_type', 'Send the request body as application/json');
+      return;
+    }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
