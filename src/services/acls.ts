@@ -80,6 +80,14 @@ export function createAclService(deps: ServiceDeps) {
       if (filter.resourceType === undefined) throw errors.invalidFilter('resource_type is required to delete ACLs (use ANY to match every type)');
       return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
         const matching = await aclsRepo.list(trx, { clusterId, ...filter });
+        // Nobody lifts a DENY ACL that names them: another principal with acl:manage must, or an
+        // OrganizationAdmin (there is nobody above to ask).
+        const ownDeny = matching.find((a) => a.permission === 'DENY' && a.principal === ctx.actor.principal);
+        if (ownDeny && !(await authority.holdsOrganizationAuthority(ctx.actor.principal, trx))) {
+          throw errors.forbidden(
+            `Forbidden: the DENY ACL on ${ownDeny.resource_type}:${ownDeny.resource_name} (${ownDeny.pattern_type}) names ${ctx.actor.principal}; another principal with acl:manage on ${clusterId} must delete it`,
+          );
+        }
         await aclsRepo.deleteIds(trx, matching.map((a) => a.id));
         audit({ method: 'kafka.DeleteAcls', subject: crn, details: { cluster: clusterId, deleted: matching.length } });
         if (matching.length > 0) changed({ kind: 'grants' });

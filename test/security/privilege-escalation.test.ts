@@ -127,6 +127,9 @@ describe.each(DIALECTS)('no path to more privilege on $name', ({ name, skip, cre
       const other = await createServiceAccount(h, 'other');
       await refusedUnchanged(() => acl(lkcA, { principal: `User:${other}`, resource_name: 'payroll' }, clusterAdmin.auth), 403, 'user_unauthorized', /DENY ACL/);
       await refusedUnchanged(() => acl(lkcA, { principal: 'User:*', resource_name: 'pay', pattern_type: 'PREFIXED' }, clusterAdmin.auth), 403, 'user_unauthorized', /DENY ACL/);
+      // nor does it lift the DENY itself
+      const deleteDeny = `/kafka/v3/clusters/${lkcA}/acls?resource_type=TOPIC&resource_name=payroll&permission=DENY`;
+      await refusedUnchanged(() => h.call({ method: 'DELETE', url: deleteDeny, auth: clusterAdmin.auth }), 403, 'user_unauthorized', /names User:u-.*another principal with acl:manage/);
       // what it is not denied, it still grants
       expect((await acl(lkcA, { principal: `User:${other}`, resource_name: 'orders' }, clusterAdmin.auth)).statusCode).toBe(201);
     });
