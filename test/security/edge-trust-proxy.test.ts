@@ -48,6 +48,34 @@ describe.each(DIALECTS)('trusted proxies on $name', ({ name, skip, create }) => 
     expect(await addressSeen('198.51.100.1', { 'x-forwarded-for': '203.0.113.12', 'x-real-ip': '203.0.113.13' })).toBe('198.51.100.1');
   });
 
+  it.skipIf(skip)(`a host-bound ACL matches the real client behind the proxy, never the proxy or a spoofed hop (${name})`, async () => {
+    const sa = (await server.call({ method: 'POST', url: '/iam/v2/service-accounts', payload: { display_name: 'host-bound', description: 'd' } })).json().id;
+    const created = await server.call({ method: 'POST', url: '/iam/v2/api-keys', payload: { spec: { resource: { id: lkc }, owner: { id: sa } } } });
+    const k = { key: created.json().id, secret: created.json().spec.secret };
+    const acl = await server.call({
+      method: 'POST',
+      url: `/kafka/v3/clusters/${lkc}/acls`,
+      payload: [{ principal: `User:${sa}`, permission: 'ALLOW', operation: 'READ', resource_type: 'TOPIC', resource_name: 'orders', pattern_type: 'LITERAL', host: '203.0.113.90' }],
+    });
+    expect(acl.statusCode, acl.body).toBe(201);
+    const decide = async (remoteAddress: string, forwarded?: string) =>
+      (
+        await server.runtime.app.inject({
+          method: 'POST',
+          url: '/keyward/v1/verify',
+          payload: { ...k, resource: lkc, action: { operation: 'READ', resource_type: 'TOPIC', resource_name: 'orders' } },
+          headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
+          remoteAddress,
+        })
+      ).json().code;
+    expect(await decide('127.0.0.1', '203.0.113.90')).toBe('VALID');
+    expect(await decide('127.0.0.1', '203.0.113.91')).toBe('FORBIDDEN');
+    expect(await decide('127.0.0.1')).toBe('FORBIDDEN');
+    expect(await decide('127.0.0.1', '203.0.113.90, 203.0.113.91')).toBe('FORBIDDEN');
+    // from an untrusted peer, the header is only a claim
+    expect(await decide('198.51.100.9', '203.0.113.90')).toBe('FORBIDDEN');
+  });
+
   it.skipIf(skip)(`an attacker behind the proxy blocks only itself, and cannot spoof its way past (${name})`, async () => {
     const viaProxy = (k: { key: string; secret: string }, client: string, spoof?: string) =>
       server.runtime.app.inject({
