@@ -3,17 +3,32 @@ import { errors } from '../../domain/errors.js';
 import { maskSecretsInText } from '../../domain/mask-secrets.js';
 import type { CallContext, RequestMetadata } from '../../services/context.js';
 import type { ManagementAuth } from '../../services/management-auth.js';
+import { clientAddress, parseTrustedProxies, type TrustedProxies } from '../client-address.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     callContext?: CallContext;
   }
+  interface FastifyInstance {
+    /** `--trust-proxy`: the peers whose X-Forwarded-For / X-Real-IP are believed (app.ts decorates it). */
+    trustedProxies: TrustedProxies;
+  }
 }
 
+const TRUST_NOBODY = parseTrustedProxies(undefined);
+
+/**
+ * The one place a request's metadata is read: the client address here is what the audit log, the
+ * brute-force guard and host-bound ACLs see (the TCP peer unless it is a trusted proxy).
+ */
 export function requestMetadata(request: FastifyRequest): RequestMetadata {
   const agent = request.headers['user-agent'];
-  // A secret pasted into the User-Agent is masked before it reaches the audit log or a log line.
-  return { clientAddress: request.ip, requestId: request.id, userAgent: typeof agent === 'string' ? maskSecretsInText(agent.slice(0, 256)) : '' };
+  return {
+    clientAddress: clientAddress(request.ip, request.headers, request.server.trustedProxies ?? TRUST_NOBODY),
+    requestId: request.id,
+    // A secret pasted into the User-Agent is masked before it reaches the audit log or a log line.
+    userAgent: typeof agent === 'string' ? maskSecretsInText(agent.slice(0, 256)) : '',
+  };
 }
 
 /** Reads `Authorization: Basic base64(key:secret)`; undefined when absent or malformed. */

@@ -86,24 +86,26 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
       const b = request.body;
       const action = b.action ? parseAction(b.action) : undefined;
       const result = await verify({ key: b.key, secret: b.secret, resource: b.resource, action, method: 'keyward.Verify', mechanism: 'VERIFY_API', request: requestMetadata(request) });
-      if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', '60');
+      if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', String(result.retryAfterSeconds ?? 1));
       return verifyBody(result);
     },
   );
 
   app.get('/keyward/v1/auth/basic', { schema: { tags, querystring: AuthBasicQuery } }, async (request, reply) => {
     const q = request.query;
+    // nginx gates a cluster with this call: without a resource it would check the secret alone.
+    if (!q.resource) return sendError(request, reply, 'bad_request', 'resource is required: the id of the resource this request is for, e.g. lkc-abc123');
     const credentials = basicCredentials(request.headers.authorization);
     // nginx reads only the status; other clients get the error body every route answers with.
     const challenge = () => sendError(request, reply.header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store'), 'user_unauthenticated', 'Invalid API key or secret');
     if (!credentials) return challenge();
     const action = q.operation || q.resource_type || q.resource_name ? parseAction({ operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' }) : undefined;
-    const result = await verify({ key: credentials.key, secret: credentials.secret, resource: q.resource || undefined, action, method: 'keyward.AuthBasic', mechanism: 'HTTP_BASIC', request: requestMetadata(request) });
+    const result = await verify({ key: credentials.key, secret: credentials.secret, resource: q.resource, action, method: 'keyward.AuthBasic', mechanism: 'HTTP_BASIC', request: requestMetadata(request) });
     if (result.valid) {
       return reply.code(204).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();
     }
     reply.header('X-Keyward-Code', result.code);
-    if (result.code === 'RATE_LIMITED') return sendError(request, reply.header('Retry-After', '60'), 'too_many_requests', 'Too many failed attempts; try again later');
+    if (result.code === 'RATE_LIMITED') return sendError(request, reply.header('Retry-After', String(result.retryAfterSeconds ?? 1)), 'too_many_requests', 'Too many failed attempts; try again later');
     if (result.code === 'WRONG_RESOURCE') return sendError(request, reply, 'user_unauthorized', 'This API key is not for this resource');
     if (result.code === 'FORBIDDEN') return sendError(request, reply, 'user_unauthorized', 'The action is not allowed');
     return challenge();
