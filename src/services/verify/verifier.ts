@@ -161,8 +161,8 @@ export function createVerifier(deps: VerifierDeps) {
   /**
    * The credentials. A match may come from the cache; a mismatch never does: it is decided on the
    * store's current row. So an unknown id and a known id with a wrong secret cost the same (one
-   * round trip each, no timing oracle on which ids exist), and a secret just rotated or a key just
-   * created on another instance works at once, before that instance's invalidation arrives.
+   * round trip each, no timing oracle on which ids exist), and no stale entry ever refuses a key
+   * that the store holds (absent ids are not cached at all).
    */
   async function authenticate(id: string, secret: string): Promise<KeyRecord | undefined> {
     if (!KEY_ID.test(id)) return undefined;
