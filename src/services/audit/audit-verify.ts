@@ -156,16 +156,27 @@ async function verifyChain(db: Executor, key: AuditKey, registered: AuditChainRo
   for (const target of targets) pinned.set(target.head.head_seq, [...(pinned.get(target.head.head_seq) ?? []), target]);
   let events = 0;
   let first = true;
-  for await (const event of auditEventsRepo.streamChain(db, chain)) {
+  let prunedMeanwhile = Number.NEGATIVE_INFINITY;
+  const inspect = async (event: AuditEventRow): Promise<void> => {
     events += 1;
-    if (broken) continue; // counted, not checked: one break per chain is reported
+    if (broken) return; // counted, not checked: one break per chain is reported
     const seq = Number(event.seq);
+    if (seq <= prunedMeanwhile) {
+      events -= 1; // read before retention removed it: not part of the chain any more
+      return;
+    }
     if (first && seq !== expected.seq) {
-      // Retention may have raised the floor since it was read: read it again before judging.
+      // Retention may have raised the floor since it was read (even past events of the batch in hand):
+      // read it again before judging.
       const current = await auditChainsRepo.get(db, chain);
-      if (sealedFloor(key, current) && current.floor_seq + 1 === seq) {
+      if (sealedFloor(key, current) && current.floor_seq > row.floor_seq && current.floor_seq + 1 >= seq) {
         row = { ...row, floor_seq: current.floor_seq, floor_hash: current.floor_hash, floor_mac: current.floor_mac };
-        expected = { seq, prevHash: current.floor_hash };
+        expected = { seq: current.floor_seq + 1, prevHash: current.floor_hash };
+        prunedMeanwhile = current.floor_seq;
+        if (seq <= prunedMeanwhile) {
+          events -= 1;
+          return;
+        }
       }
     }
     first = false;
@@ -175,13 +186,13 @@ async function verifyChain(db: Executor, key: AuditKey, registered: AuditChainRo
       if (sealedHead(key, current) && current.head_seq >= seq) row = { ...row, head_seq: current.head_seq, head_hash: current.head_hash, head_mac: current.head_mac };
       else {
         broken = { id: event.id, chain, seq, time: event.time, reason: `seq ${seq} lies beyond the registered head of this chain (seq ${row.head_seq}): the event was added outside keyward` };
-        continue;
+        return;
       }
     }
     const reason = checkEvent(event, expected, hash);
     if (reason) {
       broken = { id: event.id, chain, seq, time: event.time, reason };
-      continue;
+      return;
     }
     for (const target of pinned.get(seq) ?? []) {
       if (target.head.head_hash !== event.hash) broken = { id: event.id, chain, seq, time: event.time, reason: `the event differs from ${target.from}: the chain was rewritten` };
@@ -189,6 +200,17 @@ async function verifyChain(db: Executor, key: AuditKey, registered: AuditChainRo
     expected = { seq: seq + 1, prevHash: event.hash };
     last = { seq, hash: event.hash, time: event.time };
     days.set(event.time.slice(0, 10), seq);
+  };
+  let after: number | undefined;
+  for (;;) {
+    let progressed = false;
+    for await (const event of auditEventsRepo.streamChain(db, chain, after)) {
+      progressed = true;
+      await inspect(event);
+    }
+    // A pass ends with the last batch it read: if the writer moved the head beyond it meanwhile, read on.
+    if (broken || !progressed || last.seq >= row.head_seq) break;
+    after = last.seq;
   }
   if (!broken && last.seq < row.head_seq) {
     const current = await auditChainsRepo.get(db, chain); // retention may have emptied the chain meanwhile

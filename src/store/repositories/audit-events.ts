@@ -86,9 +86,9 @@ export const auditEventsRepo = {
     return rows.map((r) => ({ chain: r.chain, events: Number(r.events) }));
   },
 
-  /** One chain in seq order, read in batches. */
-  async *streamChain(db: Executor, chain: string, batchSize = 1000): AsyncGenerator<AuditEventRow> {
-    let after = Number.NEGATIVE_INFINITY;
+  /** One chain in seq order (after `afterSeq` when given), read in batches. */
+  async *streamChain(db: Executor, chain: string, afterSeq?: number, batchSize = 1000): AsyncGenerator<AuditEventRow> {
+    let after = afterSeq ?? Number.NEGATIVE_INFINITY;
     for (;;) {
       let query = db.selectFrom('audit_events').selectAll().where('chain', '=', chain);
       if (after !== Number.NEGATIVE_INFINITY) query = query.where('seq', '>', after);
