@@ -13,6 +13,7 @@ import {
 } from './authority.js';
 import { crnPatternMatches, parseCrn } from './crn-pattern.js';
 import { findRole } from './roles.js';
+import { referenceAuthorize } from './reference-authorizer.js';
 
 const ORG = 'org-1';
 const ORG_CRN = `crn://keyward/organization=${ORG}`;
@@ -256,3 +257,72 @@ describe('holdsOrganizationAuthority', () => {
     expect(holdsOrganizationAuthority([{ role_name: 'OrganizationAdmin', crn_pattern: `crn://keyward/organization=other` }], ORG)).toBe(false);
   });
 });
+
+describe('overlap with a DENY ACL, against the reference authorizer', () => {
+  // A grant overlaps a DENY exactly when some request is both allowed by the grant and refused by the
+  // DENY: checked over every request of a small universe.
+  const PRINCIPAL = 'User:u-caller';
+  const ENVIRONMENTS = new Map([['lkc-a', 'env-a'], ['lkc-b', 'env-b']]);
+  const OPERATIONS = ['ALL', 'READ', 'WRITE', 'DESCRIBE'] as const;
+  const NAMES: Array<[string, 'LITERAL' | 'PREFIXED']> = [['a', 'LITERAL'], ['ab', 'LITERAL'], ['*', 'LITERAL'], ['a', 'PREFIXED'], ['ab', 'PREFIXED'], ['b', 'PREFIXED']];
+  const acls = (permission: 'ALLOW' | 'DENY'): KafkaAcl[] =>
+    ['lkc-a', 'lkc-b'].flatMap((cluster_id) =>
+      (['TOPIC', 'GROUP'] as const).flatMap((resource_type) =>
+        OPERATIONS.flatMap((operation) => NAMES.map(([resource_name, pattern_type]) => acl({ cluster_id, principal: PRINCIPAL, permission, operation, resource_type, resource_name, pattern_type }))),
+      ),
+    );
+  const requests = ['lkc-a', 'lkc-b'].flatMap((clusterId) =>
+    (['TOPIC', 'GROUP'] as const).flatMap((resourceType) =>
+      (['READ', 'WRITE', 'DESCRIBE', 'DELETE'] as const).flatMap((action) =>
+        ['a', 'ab', 'abc', 'b', 'c'].map((name) => ({
+          principal: PRINCIPAL,
+          action,
+          host: '10.0.0.1',
+          resource: {
+            crn: `${ORG_CRN}/environment=${ENVIRONMENTS.get(clusterId)}/cloud-cluster=${clusterId}/kafka=${clusterId}/${resourceType === 'TOPIC' ? 'topic' : 'group'}=${name}`,
+            kafka: { clusterId, resourceType, name },
+          },
+        })),
+      ),
+    ),
+  );
+  const denies = acls('DENY');
+  const refusedBy = (deny: KafkaAcl) => requests.filter((r) => referenceAuthorize({ acls: [deny], roleBindings: [] }, r).rule?.kind === 'acl');
+
+  it('for ALLOW ACLs', () => {
+    const wrong: string[] = [];
+    for (const allow of acls('ALLOW')) {
+      const allowed = requests.filter((r) => referenceAuthorize({ acls: [allow], roleBindings: [] }, r).granted);
+      for (const deny of denies) {
+        const refused = new Set(refusedBy(deny));
+        if (aclOverlapsDeny(allow, deny) !== allowed.some((r) => refused.has(r))) wrong.push(`${describeAcl(allow)} vs ${describeAcl(deny)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it('for role bindings', () => {
+    const patterns = [
+      ORG_CRN, ENV, `${ORG_CRN}/environment=env-b`, `${ORG_CRN}/environment=env-*`, CLUSTER, OTHER_CLUSTER,
+      ...['a', 'ab', 'b'].flatMap((name) => [`${KAFKA}/topic=${name}`, `${KAFKA}/topic=${name}*`, `${KAFKA}/group=${name}`]),
+    ];
+    const roles = ['EnvironmentAdmin', 'CloudClusterAdmin', 'ResourceOwner', 'DeveloperRead', 'DeveloperWrite', 'DeveloperManage', 'Operator'];
+    const wrong: string[] = [];
+    for (const crnPattern of patterns) {
+      for (const roleName of roles) {
+        const binding = { id: 'rb-1', principal: PRINCIPAL, role_name: roleName, crn_pattern: crnPattern };
+        const allowed = requests.filter((r) => referenceAuthorize({ acls: [], roleBindings: [binding] }, r).granted);
+        for (const deny of denies) {
+          const refused = new Set(refusedBy(deny));
+          const overlaps = bindingOverlapsDeny(role(roleName), parseCrn(crnPattern), deny, ENVIRONMENTS.get(deny.cluster_id)!);
+          if (overlaps !== allowed.some((r) => refused.has(r))) wrong.push(`${roleName} on ${crnPattern} vs ${describeAcl(deny)}: expected ${!overlaps}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+});
+
+function describeAcl(a: KafkaAcl): string {
+  return `${a.permission} ${a.operation} ${a.resource_type}:${a.resource_name} (${a.pattern_type}) in ${a.cluster_id}`;
+}
