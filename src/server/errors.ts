@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, KeywardError, type ErrorCode } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/connect.js';
 
 export function errorBody(requestId: string, code: ErrorCode, detail: string) {
-import { isDatabaseUnavailable } from '../store/connect.js';
   const entry = ERROR_CODES[code];
   return { errors: [{ id: requestId, status: String(entry.status), code, title: entry.title, detail }] };
 }
@@ -52,16 +52,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
       default:
         break;
     }
-    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return sendError(request, reply, fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', scrub(fe.message));
+    // The client went away in the middle of its body (Node's "aborted", ECONNRESET): nobody reads
+    // the answer, and it is not the database's ECONNRESET.
+    if (fe.code === 'ECONNRESET' && (request.raw.readableAborted || request.raw.aborted)) {
+      request.log.debug({ code: fe.code }, 'request body aborted by the client');
+      return sendError(request, reply, 'bad_request', 'The request body was not received completely');
     }
-    request.log.error({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'request failed');
     if (isDatabaseUnavailable(error)) {
       // Fail closed and retryable: never a 500, never the driver's message.
       request.log.warn({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'database unavailable');
       reply.header('Retry-After', '1');
       return sendError(request, reply, 'service_unavailable', 'The database is not reachable; try again shortly');
     }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendError(request, reply, fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', scrub(fe.message));
+    }
+    request.log.error({ err: { type: fe.name, code: fe.code, message: scrub(fe.message) } }, 'request failed');
     return sendError(request, reply, 'internal_error', `Internal error; quote request id ${request.id} when reporting it`);
   });
 
