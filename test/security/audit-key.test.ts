@@ -7,7 +7,8 @@ import { takeCheckpoint } from '../../src/services/audit/audit-checkpoint.js';
 import { verifyAuditChains } from '../../src/services/audit/audit-verify.js';
 import { GENESIS_HASH, legacyEventHash } from '../../src/services/audit/chain.js';
 import type { CloudEvent } from '../../src/services/audit/cloud-event.js';
-import { toRow } from '../../src/services/audit/audit-log.js';
+import { createAuditLog, sqliteAuditInsert, toRow } from '../../src/services/audit/audit-log.js';
+import { auditKeyFromMasterKey } from '../../src/services/audit/audit-key.js';
 import { openStore } from '../../src/store/connect.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
@@ -146,6 +147,35 @@ describe.each(DIALECTS)('the audit key on $name', ({ name, skip, create }) => {
     const refused = await createServiceAccount(runtime, admin, 'four');
     expect(refused.statusCode).toBe(503);
     expect(refused.body).toMatch(/registered head of audit chain .+ is not where this writer left it/);
+  });
+
+  it.skipIf(skip)('a data-plane batch whose registered head was moved writes nothing and reports it', async () => {
+    const db = await fresh();
+    const store = await openStore(db.options);
+    try {
+      const { migrateToLatest } = await import('../../src/store/connect.js');
+      await migrateToLatest(store.db);
+      const failures: string[] = [];
+      const audit = createAuditLog({
+        db: store.db, key: auditKeyFromMasterKey(MASTER), source: 's', clock: () => new Date(), flushIntervalMs: 60_000,
+        fastInsert: store.sqlite ? sqliteAuditInsert(store.sqlite) : undefined, onError: (error) => failures.push((error as Error).message),
+      });
+      const record = () => audit.record({ type: 'io.keyward.authentication', method: 'keyward.Verify', subject: 's', status: 'SUCCESS' });
+      record();
+      await audit.flush();
+      expect(failures).toEqual([]);
+      await store.db.updateTable('audit_chains').set({ head_seq: 0 }).where('name', '=', audit.chains.dataPlane).execute();
+      record();
+      await audit.flush();
+      expect(failures[0]).toMatch(/registered head of audit chain .+ is not where this writer left it/);
+      const stored = await store.db.selectFrom('audit_events').select('seq').where('chain', '=', audit.chains.dataPlane).execute();
+      expect(stored.map((r) => Number(r.seq))).toEqual([1]);
+      await store.db.updateTable('audit_chains').set({ head_seq: 1 }).where('name', '=', audit.chains.dataPlane).execute();
+      await audit.close(); // the batch kept in the buffer is written once the head is back
+      expect((await store.db.selectFrom('audit_events').select('seq').where('chain', '=', audit.chains.dataPlane).execute()).length).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 
   it.skipIf(skip || name !== 'sqlite')('creates the key file 0600 in the data directory, never stores the key, and refuses a key file others can read', async () => {

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Database } from '../../store/database.js';
-import { ADVANCE_HEAD_SQL, auditChainsRepo, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
+import { ADVANCE_HEAD_SQL, auditChainsRepo, supportsSingleStatementBatch, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
 import type { AuditKey } from './audit-key.js';
 import { buildCloudEvent, type AuditInput, type CloudEvent } from './cloud-event.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
@@ -182,6 +182,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const fast = options.fastInsert;
     const now = options.clock();
     await dataPlane.ensureRegistered(options.db, now);
+    if (!fast && supportsSingleStatementBatch(options.db)) {
+      // PostgreSQL: the events and the head that covers them in one statement, one round trip
+      const { rows, head, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
+      if (!(await auditChainsRepo.insertWithHeadMove(options.db, rows.map(toRow), dataPlane.advance(head)))) throw headMoved(dataPlane.chain);
+      commit();
+      return;
+    }
     if (!fast) {
       // one transaction: the events and the head that covers them commit together
       const commit = await options.db.transaction().execute((trx) => insert(trx, dataPlane, batch));

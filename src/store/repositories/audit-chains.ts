@@ -1,5 +1,5 @@
-import { PostgresAdapter } from 'kysely';
-import type { AuditChainsTable, AuditCheckpointsTable, AuditRegistryTable } from '../database.js';
+import { PostgresAdapter, sql } from 'kysely';
+import type { AuditChainsTable, AuditCheckpointsTable, AuditEventsTable, AuditRegistryTable } from '../database.js';
 import type { Executor } from './executor.js';
 
 export type AuditChainRow = AuditChainsTable;
@@ -28,7 +28,30 @@ function normalise(row: AuditChainRow): AuditChainRow {
 /** The SQL of a head move, for the synchronous SQLite batch writer (same statement as `advanceHead`). */
 export const ADVANCE_HEAD_SQL = 'UPDATE audit_chains SET head_seq = ?, head_hash = ?, head_mac = ? WHERE name = ? AND head_seq = ? AND head_hash = ?';
 
+/** Row locks exist on PostgreSQL: so do data-modifying CTEs (`insertWithHeadMove`). */
+export const supportsSingleStatementBatch = locks;
+
 export const auditChainsRepo = {
+  /**
+   * PostgreSQL: inserts a batch of events and moves the chain's head in ONE statement (one round
+   * trip, atomic without a transaction): the events are inserted only if the conditional head move
+   * matched. False (nothing written) when the head was not where the writer left it.
+   */
+  async insertWithHeadMove(db: Executor, rows: AuditEventsTable[], move: HeadAdvance): Promise<boolean> {
+    const values = rows.map(
+      (r) => sql`(${r.chain}, ${r.seq}::bigint, ${r.id}, ${r.time}, ${r.type}, ${r.method}, ${r.principal}, ${r.api_key}, ${r.result}, ${r.event}, ${r.prev_hash}, ${r.hash})`,
+    );
+    const result = await sql`
+      with moved as (
+        update audit_chains set head_seq = ${move.toSeq}, head_hash = ${move.toHash}, head_mac = ${move.mac}
+        where name = ${move.name} and head_seq = ${move.fromSeq} and head_hash = ${move.fromHash}
+        returning name
+      )
+      insert into audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash)
+      select v.* from (values ${sql.join(values)}) as v (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash), moved`.execute(db);
+    return Number(result.numAffectedRows ?? 0) === rows.length;
+  },
+
   async all(db: Executor): Promise<AuditChainRow[]> {
     return (await db.selectFrom('audit_chains').selectAll().orderBy('name').execute()).map(normalise);
   },
