@@ -12,12 +12,10 @@ import { Mutex } from './mutex.js';
 
 type Executor = Kysely<Database>;
 
-/** Longest chain name: `<16 hex>/data-plane` is 27; the column holds 64. */
-export const MAX_CHAIN_NAME = 32;
-
 /**
  * The writer instance's id in its chain names: 16 hex digits of a hash of host, pid and 8 random
- * bytes, so that a name's length never depends on the host name (a 63-character pod name included).
+ * bytes, so that a name's length never depends on the host name (a 63-character pod name included):
+ * `<id>/management` and `<id>/data-plane` are 27 characters (the column holds 64).
  * The full host name is kept in the chain's registry row.
  */
 export function chainInstanceId(host: string, pid: number): string {
