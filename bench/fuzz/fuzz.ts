@@ -64,6 +64,11 @@ export function checkResponse(request: GeneratedRequest, response: RawResponse |
     return 'error body is not JSON';
   }
   if (isTokenEndpoint(request)) return isOAuthErrorBody(json) ? undefined : 'not an RFC 6749 error body';
+  // DESIGN §3: verify's 429 is its own answer, {"valid":false,"code":"RATE_LIMITED"}
+  if (response.status === 429 && request.method === 'POST' && request.target.split('?')[0] === '/keyward/v1/verify') {
+    const verdict = json as Record<string, unknown> | null;
+    return verdict?.valid === false && verdict.code === 'RATE_LIMITED' ? undefined : 'not the documented verify answer';
+  }
   return isErrorBody(json, response.status) ? undefined : 'not the documented error body';
 }
 
