@@ -101,6 +101,7 @@ export async function prepareFodder(baseUrl: string, admin: Credentials): Promis
     schemaRegistries: [lsrc],
     serviceAccounts: [sa],
     users: [idOf(user)],
+    // [1] is the user's cloud key: the fuzzer's plain, unprivileged caller
     apiKeys: [{ key: idOf(key), secret: keySecret }, userKey],
     roleBindings: [binding],
   };
@@ -109,7 +110,8 @@ export async function prepareFodder(baseUrl: string, admin: Credentials): Promis
 /**
  * Sends `requests` generated requests (seeded, deterministic per index) to a real listening
  * server over raw TCP, `concurrency` at a time, and classifies every answer. Unauthenticated
- * traffic comes from 127.0.0.2–127.0.0.254 so that its failures block only those addresses.
+ * traffic comes from 127.0.0.2–127.0.0.250 so that its failures block only those addresses; the
+ * OrganizationAdmin's from 127.0.0.1 and a plain user's (no role bindings) from 127.0.0.251.
  */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const url = new URL(options.baseUrl);
@@ -126,7 +128,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     for (let index = nextIndex++; index < options.requests; index = nextIndex++) {
       const rng = rngFor(options.seed, index);
       const request = generateRequest(index, rng, context);
-      const localAddress = request.authenticated ? '127.0.0.1' : `127.0.0.${2 + rng.int(253)}`;
+      const localAddress = request.authenticated === 'admin' ? '127.0.0.1' : request.authenticated === 'user' ? '127.0.0.251' : `127.0.0.${2 + rng.int(249)}`;
       const response = await sendRaw({ host: url.hostname, port, localAddress, timeoutMs: options.timeoutMs ?? 15_000, halfClose: request.kind === 'malformed' }, request.bytes);
       report.sent++;
       const status = response?.status;
@@ -155,6 +157,10 @@ export function formatReport(report: FuzzReport): string {
   const lines = [
     `fuzz: seed ${report.seed}, ${report.sent} requests sent across ${report.operations} operations of /openapi.json`,
     `responses by status class: ${classes}`,
+    `responses by status: ${Object.entries(report.byStatus)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `responses >= 500: ${report.serverErrors}; error bodies not as documented: ${report.badBodies}; unanswered: ${report.unanswered}`,
   ];
   for (const finding of report.findings.slice(0, 20)) lines.push(`  #${finding.index} ${finding.method} ${finding.target} -> ${finding.status} (${finding.problem}) ${finding.body.slice(0, 160)}`);

@@ -10,8 +10,8 @@ export interface GeneratedRequest {
   /** The request target as sent (path and query). */
   target: string;
   operation?: Operation;
-  /** Sent with the administrator's credentials from 127.0.0.1 (else from another loopback address). */
-  authenticated: boolean;
+  /** Sent with the administrator's credentials (from 127.0.0.1), a plain user's (127.0.0.251), or neither or wrong ones. */
+  authenticated: 'admin' | 'user' | false;
   bytes: Buffer;
 }
 
@@ -204,9 +204,12 @@ export function generateRequest(index: number, rng: Rng, context: GenerationCont
   let path = operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => pathValue(name, operation.path, fodder, rng));
   if (rng.bool(0.03)) path = rng.pick([`${path}/`, `${path}//x`, path.toUpperCase(), `${path}/..`, `/%2e%2e${path}`]);
   const target = path + queryString(operation, operation.path, fodder, rng);
-  const authenticated = rng.bool(0.55);
+  // mostly the OrganizationAdmin, so that handlers are reached; a user without role bindings meets the authorizer
+  const authenticated = rng.bool(0.55) ? (rng.bool(0.8) ? 'admin' : 'user') : false;
+  const user = fodder.apiKeys[1]!;
   const headers: Array<[string, string]> = [['Host', host], ['Connection', 'close']];
-  if (authenticated) headers.push(['Authorization', basic(admin.key, admin.secret)]);
+  if (authenticated === 'admin') headers.push(['Authorization', basic(admin.key, admin.secret)]);
+  else if (authenticated === 'user') headers.push(['Authorization', basic(user.key, user.secret)]);
   else if (rng.bool(0.7)) headers.push(['Authorization', invalidAuthorization(rng, admin, fodder)]);
   if (rng.bool(0.15)) headers.push(['X-Request-Id', rng.pick(['abc', generateSecret(), 'x'.repeat(65), 'bad id!', 'é', ''])]);
   if (rng.bool(0.15)) headers.push(['User-Agent', rng.pick([`agent ${generateSecret()}`, 'x'.repeat(4000), 'curl/8', ''])]);
