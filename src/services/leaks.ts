@@ -13,7 +13,10 @@ import { applyChange } from './change.js';
 import type { CallContext, ServiceDeps } from './context.js';
 import { nowIso } from './context.js';
 import { requireText } from './validation.js';
-import { createOrgAdminGuard, NO_ADMIN_LEFT } from './org-admin-guard.js';
+import { createOrgAdminGuard } from './org-admin-guard.js';
+
+export const LAST_ADMIN_KEY_LEAKED =
+  'This was the last cloud key of an OrganizationAdmin: it is disabled because it leaked, and no OrganizationAdmin can log in until an operator runs keyward server recover-admin';
 
 export const MAX_LEAK_REPORTS = 1000;
 
@@ -99,20 +102,17 @@ export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
             changed({ kind: 'api-key', id: row.id });
             disabled = current.status !== 'DISABLED';
           }
-          // The last key an OrganizationAdmin can log in with stays enabled (org-admin-guard.ts): the
-          // event says so, for the operator to replace it at once (or `server recover-admin`).
-          let kept: string | undefined;
+          // A leaked secret is public: it is disabled even when it is the last key an
+          // OrganizationAdmin can log in with (the one exception to org-admin-guard.ts's invariant).
+          // The event says so; an operator with access to the store runs `server recover-admin`.
+          let lockedOut: string | undefined;
           if (disabled && current.resource_kind === 'cloud' && adminsBefore > 0 && (await adminGuard.usableAdmins(trx)).length === 0) {
-            const { status, updated_at, disabled_by, disabled_reason, disabled_at } = current;
-            await apiKeysRepo.update(trx, row.id, { status, updated_at, disabled_by, disabled_reason, disabled_at });
-            disabledNow.delete(row.id);
-            disabled = false;
-            kept = `Disabling API key ${row.id} ${NO_ADMIN_LEFT}`;
+            lockedOut = LAST_ADMIN_KEY_LEAKED;
           }
           audit({
             method: 'keyward.ReportLeak',
             subject: subjects.get(row.id) as string,
-            details: { id: row.id, owner: row.owner_id, disabled, ...(kept ? { kept } : {}), type: report.type, url: report.url, source: report.source },
+            details: { id: row.id, owner: row.owner_id, disabled, ...(lockedOut ? { warning: lockedOut } : {}), type: report.type, url: report.url, source: report.source },
           });
         }
       });
