@@ -30,12 +30,18 @@ export interface ServerProcess {
   secret: string;
   stderr: () => string;
   env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  /** Still running (neither exited nor killed by a signal)? */
+  alive: () => boolean;
   stop(): Promise<void>;
 }
 
-/** Starts `keyward server start` as a real process on a free port and waits until it listens. */
-export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const home = mkdtempSync(join(tmpdir(), 'keyward-home-'));
+/**
+ * Starts `keyward server start` as a real process on a free port and waits until it listens. With
+ * `home`, several servers share one KEYWARD_HOME (left in place on stop); else each gets its own.
+ */
+export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.ProcessEnv = {}, options: { home?: string } = {}): Promise<ServerProcess> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'keyward-home-'));
   const env = { PATH: process.env.PATH, KEYWARD_HOME: home, KEYWARD_LOG_LEVEL: 'warn', ...extraEnv };
   const child: ChildProcess = spawn(process.execPath, [CLI, 'server', 'start', '--port', '0', ...storeArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -57,6 +63,7 @@ export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.P
       reject(new Error(`server exited with ${code}: ${err}`));
     });
   });
+  const alive = () => child.exitCode === null && child.signalCode === null;
   const key = /API key:\s+([A-Z0-9]{16})/.exec(err)?.[1] ?? '';
   const secret = /API secret:\s+(kw_[0-9A-Za-z]{61})/.exec(err)?.[1] ?? '';
   return {
@@ -66,13 +73,15 @@ export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.P
     secret,
     env,
     stderr: () => err + out,
+    child,
+    alive,
     async stop() {
-      if (child.exitCode === null) {
+      if (alive()) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(home, { recursive: true, force: true });
+      if (!options.home) rmSync(home, { recursive: true, force: true });
     },
   };
 }

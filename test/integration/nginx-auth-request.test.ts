@@ -1,31 +1,17 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteDir, type TestDatabase } from '../helpers/databases.js';
 import { startServerProcess, type ServerProcess } from '../helpers/cli.js';
-import { nginxConfig } from '../helpers/nginx.js';
+import { nginxInstalled, startNginx, type NginxProcess } from '../helpers/nginx.js';
 
-const nginxInstalled = spawnSync('nginx', ['-v']).status === 0;
 if (!nginxInstalled) process.stderr.write('\n*** nginx is not installed: the nginx auth_request test is SKIPPED (.ci/run installs it) ***\n\n');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe.skipIf(!nginxInstalled)('nginx auth_request in front of an upstream, with keyward deciding', () => {
   let db: TestDatabase;
   let keyward: ServerProcess;
   let upstream: Server;
-  let nginx: ChildProcess;
-  let dir: string;
+  let nginx: NginxProcess;
   let base: string;
   let admin: string;
   let lkc: string;
@@ -57,27 +43,14 @@ describe.skipIf(!nginxInstalled)('nginx auth_request in front of an upstream, wi
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-'));
-    const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, keyward.url, upstreamUrl, lkc));
-    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(base);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    nginx = await startNginx(keyward.url, upstreamUrl, lkc);
+    base = nginx.url;
   });
   afterAll(async () => {
-    nginx?.kill('SIGQUIT');
-    await new Promise((r) => (nginx?.exitCode === null ? nginx.once('exit', r) : r(null)));
+    await nginx?.stop();
     await new Promise((r) => upstream?.close(r));
     await keyward?.stop();
     await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('passes the right key to the upstream, with the principal', async () => {

@@ -1,9 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from '../helpers/cli.js';
+import { CLI, startServerProcess } from '../helpers/cli.js';
 
 /** A real `keyward server start` process; `alive()` tells whether it is still running. */
 export interface Instance {
@@ -25,41 +25,10 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A server of the fault tests: they share one KEYWARD_HOME and log only errors. */
 export async function spawnServer(storeArgs: string[], home: string): Promise<Instance> {
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--port', '0', ...storeArgs], {
-    env: { PATH: process.env.PATH, KEYWARD_HOME: home, KEYWARD_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    const check = () => {
-      const match = /keyward listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1] as string);
-      }
-    };
-    child.stderr?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${out}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => out,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const server = await startServerProcess(storeArgs, { KEYWARD_LOG_LEVEL: 'error' }, { home });
+  return { url: server.url, child: server.child, output: server.stderr, alive: server.alive, stop: server.stop };
 }
 
 export function runCliJson<T>(args: string[], home: string): Promise<T> {

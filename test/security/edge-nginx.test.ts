@@ -1,15 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteDir, type TestDatabase } from '../helpers/databases.js';
 import { startServerProcess, type ServerProcess } from '../helpers/cli.js';
-import { nginxConfig } from '../helpers/nginx.js';
+import { nginxInstalled, startNginx, type NginxProcess } from '../helpers/nginx.js';
 
-const nginxInstalled = spawnSync('nginx', ['-v']).status === 0;
 
 interface Key {
   key: string;
@@ -25,8 +20,7 @@ describe.skipIf(!nginxInstalled)('an attacker behind nginx blocks only itself', 
   let db: TestDatabase;
   let keyward: ServerProcess;
   let upstream: Server;
-  let nginx: ChildProcess;
-  let dir: string;
+  let nginx: NginxProcess;
   let nginxPort: number;
   let admin: string;
   let lkc: string;
@@ -64,29 +58,14 @@ describe.skipIf(!nginxInstalled)('an attacker behind nginx blocks only itself', 
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-edge-'));
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    nginxPort = (probe.address() as AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, nginxPort, keyward.url, upstreamUrl, lkc));
-    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${nginxPort}/`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    nginx = await startNginx(keyward.url, upstreamUrl, lkc);
+    nginxPort = nginx.port;
   });
   afterAll(async () => {
-    nginx?.kill('SIGQUIT');
-    await new Promise((r) => (nginx?.exitCode === null ? nginx.once('exit', r) : r(null)));
+    await nginx?.stop();
     await new Promise((r) => upstream?.close(r));
     await keyward?.stop();
     await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('40 wrong secrets from 127.0.0.2 block 127.0.0.2, never 127.0.0.3', async () => {
