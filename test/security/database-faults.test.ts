@@ -27,6 +27,22 @@ interface Fixture {
   toRevoke: Key[];
 }
 
+/** POST /oauth2/token with a key's client credentials: status, Retry-After and the RFC 6749 `error`. */
+async function tokenAnswer(url: string, key: Key): Promise<{ status: number; retryAfter: string | null; error: unknown }> {
+  try {
+    const response = await fetch(`${url}/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: basic(key.key, key.secret), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), error: body.error };
+  } catch (error) {
+    return { status: 0, retryAfter: null, error: String(error) };
+  }
+}
+
 async function prepare(url: string, admin: Key): Promise<Fixture> {
   const auth = basic(admin.key, admin.secret);
   const must = async (answer: Promise<Answer>, status: number) => {
@@ -263,12 +279,14 @@ describe.skipIf(!bin)('a private PostgreSQL cluster stopped for 5 s under load',
     let outageEnd = 0;
     let recoveryMs = Number.POSITIVE_INFINITY;
     const readyDuringOutage: Answer[] = [];
+    const tokensDuringOutage: Array<{ status: number; retryAfter: string | null; error: unknown }> = [];
     try {
       await new Promise((r) => setTimeout(r, 1500));
       await cluster.stop('fast');
       outageStart = Date.now();
       while (Date.now() - outageStart < 5000) {
         for (const instance of instances) readyDuringOutage.push(await call(`${instance.url}/readyz`, 'GET'));
+        if (Date.now() - outageStart > 500) for (const instance of instances) tokensDuringOutage.push(await tokenAnswer(instance.url, fx.good[0] as Key));
         await new Promise((r) => setTimeout(r, 250));
       }
       outageEnd = Date.now();
@@ -291,6 +309,9 @@ describe.skipIf(!bin)('a private PostgreSQL cluster stopped for 5 s under load',
     expect(servedInside.map((o) => `${o.kind} ${o.answer.status} ${JSON.stringify(o.answer.body)}`).slice(0, 5)).toEqual([]);
     expect(readyDuringOutage.length).toBeGreaterThan(0);
     expect(readyDuringOutage.filter((a) => !isUnavailableBody(a))).toEqual([]);
+    // the token endpoint answers in RFC 6749's shape, retryable
+    expect(tokensDuringOutage.length).toBeGreaterThan(0);
+    expect(tokensDuringOutage.filter((t) => t.status !== 503 || t.retryAfter !== '1' || t.error !== 'temporarily_unavailable')).toEqual([]);
     expect(recoveryMs).toBeLessThan(15_000);
     await checkConverged(instances, fx, load);
   }, 60_000);

@@ -63,7 +63,7 @@ async function tokenEndpoint(fastify: FastifyInstance, deps: RouteDeps): Promise
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.setErrorHandler((error: FastifyError | KeywardError, request, reply) => {
-    if ((error instanceof KeywardError && error.status === 503) || isDatabaseUnavailable(error)) return oauthError(reply, 503, 'temporarily_unavailable', 'The service is temporarily unavailable; try again later');
+    if ((error instanceof KeywardError && error.status === 503) || isDatabaseUnavailable(error)) return oauthError(reply.header('Retry-After', '1'), 503, 'temporarily_unavailable', 'The service is temporarily unavailable; try again later');
     const status = error instanceof KeywardError ? error.status : (error.statusCode ?? 500);
     if (status === 413) return oauthError(reply, 413, 'invalid_request', 'The request body is too large');
     if (status >= 400 && status < 500) return oauthError(reply, 400, 'invalid_request', error instanceof KeywardError ? error.message : 'The token request is malformed');
