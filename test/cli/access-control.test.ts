@@ -33,6 +33,7 @@ const ROLE_SCOPES = [
   ['DeveloperWrite', 'resource'],
   ['Operator', 'cluster'],
   ['MetricsViewer', 'organization'],
+  ['KafkaBroker', 'cluster'],
 ];
 
 /**

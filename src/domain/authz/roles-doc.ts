@@ -1,5 +1,5 @@
 import { KAFKA_OPERATIONS } from './acl.js';
-import { MANAGEMENT_PERMISSIONS, ROLES, actionsGrantedBy, type RoleDefinition } from './roles.js';
+import { BROKER_PERMISSIONS, MANAGEMENT_PERMISSIONS, ROLES, actionsGrantedBy, type RoleDefinition } from './roles.js';
 
 export const ROLES_TABLE_START = '<!-- roles-table:start (generated from src/domain/authz/roles.ts by npm run docs) -->';
 export const ROLES_TABLE_END = '<!-- roles-table:end -->';
@@ -13,6 +13,8 @@ function grants(role: RoleDefinition): string {
   else if (data.length > 0) parts.push(data.map((a) => `\`${a}\``).join(' '));
   if (management.length === MANAGEMENT_PERMISSIONS.length) parts.push('every management permission');
   else if (management.length > 0) parts.push(management.map((a) => `\`${a}\``).join(' '));
+  const broker = general.filter((a) => (BROKER_PERMISSIONS as readonly string[]).includes(a));
+  if (broker.length > 0) parts.push(broker.map((a) => `\`${a}\``).join(' '));
   for (const type of role.resourceTypes ?? []) {
     const actions = actionsGrantedBy(role, type).filter((a) => !general.includes(a));
     const ops = actions.filter((a) => (KAFKA_OPERATIONS as readonly string[]).includes(a));

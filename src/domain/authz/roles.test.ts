@@ -36,6 +36,7 @@ describe('the role table', () => {
     DeveloperWrite: 'resource',
     Operator: 'cluster',
     MetricsViewer: 'organization',
+    KafkaBroker: 'cluster',
   };
 
   it('holds exactly the roles of DESIGN §5, once each, with their scopes', () => {
@@ -156,6 +157,17 @@ describe('roleGrants', () => {
       expect(grants('OrganizationAdmin', action), action).toBe(true);
       for (const type of AUTHZ_RESOURCE_TYPES) expect(grants('OrganizationAdmin', action, type)).toBe(true);
     }
+  });
+
+  it('KafkaBroker: the broker permission and every data operation; no management permission', () => {
+    expect(grants('KafkaBroker', 'kafka-replica:sync')).toBe(true);
+    for (const operation of KAFKA_OPERATIONS) expect(grants('KafkaBroker', operation, 'TOPIC'), operation).toBe(true);
+    for (const permission of MANAGEMENT_PERMISSIONS) expect(grants('KafkaBroker', permission), permission).toBe(false);
+  });
+
+  it('the broker permission belongs to KafkaBroker alone: OrganizationAdmin does not hold it', () => {
+    for (const entry of ROLES) expect(roleGrants(entry, 'kafka-replica:sync'), entry.name).toBe(entry.name === 'KafkaBroker');
+    for (const entry of ROLES) for (const type of AUTHZ_RESOURCE_TYPES) expect(roleGrants(entry, 'kafka-replica:sync', type), entry.name).toBe(entry.name === 'KafkaBroker');
   });
 
   it('ALL in a grant covers data operations only, never management permissions', () => {

@@ -33,8 +33,16 @@ export const MANAGEMENT_PERMISSIONS = [
 ] as const;
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 
-/** What a request asks to do: a management permission or a Kafka data operation. */
-export type AuthzAction = ManagementPermission | KafkaOperation;
+/**
+ * What only a Kafka broker's own credential may do (DESIGN §8): read its cluster's replica (secret hashes
+ * included) and change stream, and post its events. No other role grants them, OrganizationAdmin neither:
+ * an administrator's key is not a broker's.
+ */
+export const BROKER_PERMISSIONS = ['kafka-replica:sync'] as const;
+export type BrokerPermission = (typeof BROKER_PERMISSIONS)[number];
+
+/** What a request asks to do: a management permission, a broker permission or a Kafka data operation. */
+export type AuthzAction = ManagementPermission | BrokerPermission | KafkaOperation;
 
 /** In a grant, `ALL` stands for every Kafka data operation (as in Kafka ACLs); it never covers management permissions. */
 export type GrantedAction = AuthzAction | 'ALL';
@@ -73,6 +81,7 @@ export const ROLE_NAMES = [
   'DeveloperWrite',
   'Operator',
   'MetricsViewer',
+  'KafkaBroker',
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -174,6 +183,12 @@ export const ROLES: readonly RoleDefinition[] = [
     description: 'read `/metrics` and the advisor',
     grants: [{ actions: ['metrics:read', 'advisor:read'] }],
   },
+  {
+    name: 'KafkaBroker',
+    scope: 'cluster',
+    description: "read the cluster's replica and change stream, post its events (§8); ALL operations on the cluster at the broker",
+    grants: [{ actions: ['ALL', ...BROKER_PERMISSIONS] }],
+  },
 ];
 
 const ROLES_BY_NAME: ReadonlyMap<string, RoleDefinition> = new Map(ROLES.map((role) => [role.name, role]));
@@ -187,8 +202,12 @@ export function isManagementPermission(value: string): value is ManagementPermis
   return (MANAGEMENT_PERMISSIONS as readonly string[]).includes(value);
 }
 
+export function isBrokerPermission(value: string): value is BrokerPermission {
+  return (BROKER_PERMISSIONS as readonly string[]).includes(value);
+}
+
 export function isAuthzAction(value: string): value is AuthzAction {
-  return isManagementPermission(value) || isKafkaOperation(value);
+  return isManagementPermission(value) || isBrokerPermission(value) || isKafkaOperation(value);
 }
 
 function grantCoversAction(grant: RoleGrant, action: AuthzAction): boolean {
@@ -211,6 +230,6 @@ export function roleGrants(role: RoleDefinition, action: AuthzAction, resourceTy
 
 /** Every action the role grants on a resource of this type, `ALL` expanded: for `iam rbac role describe`. */
 export function actionsGrantedBy(role: RoleDefinition, resourceType?: AuthzResourceType): AuthzAction[] {
-  const candidates: readonly AuthzAction[] = [...MANAGEMENT_PERMISSIONS, ...KAFKA_OPERATIONS];
+  const candidates: readonly AuthzAction[] = [...MANAGEMENT_PERMISSIONS, ...BROKER_PERMISSIONS, ...KAFKA_OPERATIONS];
   return candidates.filter((action) => roleGrants(role, action, resourceType));
 }
