@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { organizationCrn, resourceCrn } from '../../domain/crn.js';
+import { checkKeyDigest } from '../../domain/kafka/login-check.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
 import type { Database } from '../../store/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -66,7 +67,6 @@ export interface VerifierDeps {
 export type DataPlaneAuditMode = 'all' | 'failures' | 'off';
 
 const KEY_ID = /^[A-Z0-9]{16}$/;
-const UNKNOWN_KEY_HASH = hashSecret('keyward: no such key');
 
 function keyResourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId' | 'resourceKind' | 'environment'>): string {
   return resourceCrn(organizationId, { kind: key.resourceKind, id: key.resourceId, environment: key.environment });
@@ -159,23 +159,21 @@ export function createVerifier(deps: VerifierDeps) {
   }
 
   /**
-   * The credentials. A match may come from the cache; a mismatch never does: it is decided on the
-   * store's current row. So an unknown id and a known id with a wrong secret cost the same (one
-   * round trip each, no timing oracle on which ids exist), and no stale entry ever refuses a key
-   * that the store holds (absent ids are not cached at all).
+   * The key the credentials name. A match may come from the cache; a mismatch never does: it is decided
+   * on the store's current row. So an unknown id and a known id with a wrong secret cost the same (one
+   * round trip each, then one constant-time comparison in `checkKeyDigest`, no timing oracle on which
+   * ids exist), and no stale entry ever refuses a key that the store holds (absent ids are not cached at all).
    */
-  async function authenticate(id: string, secret: string): Promise<KeyRecord | undefined> {
+  async function lookUp(id: string, presented: string): Promise<KeyRecord | undefined> {
     if (!KEY_ID.test(id)) return undefined;
-    const presented = hashSecret(secret);
     const hit = cached(id);
     if (hit && digestsEqual(presented, hit.secretHash)) return hit;
-    const key = await load(id, hit);
-    return digestsEqual(presented, key?.secretHash ?? UNKNOWN_KEY_HASH) ? key : undefined;
+    return load(id, hit);
   }
 
   /**
    * The checks, in one fixed order: rate limit (of this client address), credentials, key and
-   * owner status, expiry, resource, action.
+   * owner status, expiry (these four in `checkKeyDigest`, shared with the Kafka broker plugin), resource, action.
    */
   return async function verify(input: VerifyRequest): Promise<VerifyResult> {
     const blockedMs = deps.guard.blockedFor(input.key, input.request.clientAddress);
@@ -184,11 +182,14 @@ export function createVerifier(deps: VerifierDeps) {
       audit(input, result);
       return result;
     }
-    const key = await authenticate(input.key, input.secret);
-    if (!key) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
-    if (key.status !== 'ACTIVE') return failure(input, 'DISABLED', 'The API key is disabled', key);
-    if (key.ownerStatus !== 'ACTIVE') return failure(input, 'DISABLED', `The owner ${key.ownerId} is disabled`, key);
-    if (key.expiresAt !== null && key.expiresAt <= deps.clock().toISOString()) return failure(input, 'EXPIRED', `The API key expired at ${key.expiresAt}`, key);
+    const presented = hashSecret(input.secret);
+    const key = await lookUp(input.key, presented);
+    const check = checkKeyDigest(key, presented, deps.clock());
+    if (check.result === 'INVALID_CREDENTIALS' || key === undefined) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
+    if (check.result === 'DISABLED') {
+      return failure(input, 'DISABLED', check.disabled === 'key' ? 'The API key is disabled' : `The owner ${key.ownerId} is disabled`, key);
+    }
+    if (check.result === 'EXPIRED') return failure(input, 'EXPIRED', `The API key expired at ${key.expiresAt}`, key);
     if (input.resource !== undefined && input.resource !== key.resourceId) {
       return failure(input, 'WRONG_RESOURCE', `The API key is for ${key.resourceId}, not ${input.resource}`, key);
     }
