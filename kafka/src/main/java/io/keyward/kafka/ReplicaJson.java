@@ -145,11 +145,14 @@ public final class ReplicaJson {
     JsonNode expires = k.get("expires_at");
     long expiresAtMs = Long.MAX_VALUE;
     if (expires != null && !expires.isNull()) {
-      if (!expires.isTextual()) throw new IOException(where + ".expires_at must be a string or null");
-      try {
-        expiresAtMs = Instant.parse(expires.asText()).toEpochMilli();
-      } catch (DateTimeParseException e) {
-        throw new IOException(where + ".expires_at is not an RFC 3339 time");
+      // A time that does not parse counts as expired: the check fails closed (as keyward's login-check does).
+      expiresAtMs = Long.MIN_VALUE;
+      if (expires.isTextual()) {
+        try {
+          expiresAtMs = Instant.parse(expires.asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+          expiresAtMs = Long.MIN_VALUE;
+        }
       }
     }
     return new KeyEntry(id, hash, "ACTIVE".equals(status), ownerId, ownerKind, "ACTIVE".equals(ownerStatus), expiresAtMs);
