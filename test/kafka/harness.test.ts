@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { startJavaClient } from '../helpers/kafka-clients.js';
 import { kcat, kcatConfig, standardAuthorizerProperties, startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker.js';
 
 /**
@@ -75,10 +76,26 @@ describe('the real Kafka 4.1.2 broker harness (StandardAuthorizer, static PLAIN 
     expect(consumed.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
   }, 60_000);
 
+  it('the Java client keeps one set of connections across requests', async () => {
+    const java = await startJavaClient(broker, 'alice', users.alice);
+    try {
+      const produced = await java.produce('orders', 'four');
+      expect(produced).toMatchObject({ ok: true });
+      const fetched = await java.fetch('orders', 4);
+      expect(fetched).toMatchObject({ ok: true, values: ['one', 'two', 'three', 'four'] });
+      const refused = await java.produce('payments', 'x');
+      expect(refused).toMatchObject({ ok: false, error: 'TopicAuthorizationException' });
+      const again = await java.fetch('orders', 4);
+      expect(again.connections).toBe(fetched.connections);
+    } finally {
+      await java.close();
+    }
+  }, 60_000);
+
   it('restarts on the same storage: the records and the ACL are still there', async () => {
     await broker.restart();
     const consumed = await kcat(broker, kcatConfig(broker.dir, 'alice', users.alice), ['-C', '-t', 'orders', '-o', 'beginning', '-e']);
     expect(consumed.code).toBe(0);
-    expect(consumed.stdout.trim().split('\n')).toEqual(['one', 'two', 'three']);
+    expect(consumed.stdout.trim().split('\n')).toEqual(['one', 'two', 'three', 'four']);
   }, 120_000);
 });
