@@ -82,6 +82,19 @@ describe.each(DIALECTS)('OAuth 2.0 client credentials with real client libraries
     }
   });
 
+  it.skipIf(skip)(`a token requested without a scope (or a blank one) carries no scope claim, which Kafka would refuse (${name})`, async () => {
+    const k = await newKey(lkc);
+    for (const body of [`grant_type=client_credentials&client_id=${k.key}&client_secret=${k.secret}`, `grant_type=client_credentials&client_id=${k.key}&client_secret=${k.secret}&scope=%20`]) {
+      const response = await fetch(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect(response.status).toBe(200);
+      const result = (await response.json()) as { access_token: string; scope?: string };
+      expect(result).not.toHaveProperty('scope');
+      const { payload } = await brokerVerifies(result.access_token, lkc);
+      expect(payload).not.toHaveProperty('scope');
+      expect(payload).toMatchObject({ sub: saId, aud: lkc, key_id: k.key });
+    }
+  });
+
   it.skipIf(skip)(`refuses bad clients and grants with RFC 6749 errors (${name})`, async () => {
     const k = await newKey(lkc);
     await expectInvalidClient(token({ key: k.key, secret: 'kw_wrong' }));

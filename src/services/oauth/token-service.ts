@@ -44,7 +44,8 @@ export interface TokenServiceOptions {
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4): the API key is the client id and its secret the
  * client secret. The token is an ES256 JWT whose audience is the key's resource, so a Kafka broker
- * configured with `expected.audience=lkc-…` accepts exactly the keys scoped to it.
+ * configured with `expected.audience=lkc-…` accepts exactly the keys scoped to it. A token requested
+ * without a scope carries no `scope` claim: Kafka's validators refuse an empty one.
  */
 export function createTokenService(options: TokenServiceOptions) {
   const fail = (status: number, error: OAuthErrorCode, error_description: string): TokenResult => ({ ok: false, status, error, error_description });
@@ -69,7 +70,7 @@ export function createTokenService(options: TokenServiceOptions) {
     const exp = Math.min(now + options.ttlSeconds, keyExpiry);
     const accessToken = signJwt(
       { alg: SIGNING_ALG, kid: signing.kid, typ: 'JWT' },
-      { iss: options.issuer, sub: key.ownerId, aud: key.resourceId, iat: now, nbf: now, exp, jti: randomUUID(), scope: scope ?? '', key_id: key.id },
+      { iss: options.issuer, sub: key.ownerId, aud: key.resourceId, iat: now, nbf: now, exp, jti: randomUUID(), ...(scope ? { scope } : {}), key_id: key.id },
       signing.privateKey,
     );
     return { ok: true, access_token: accessToken, token_type: 'Bearer', expires_in: exp - now, ...(scope ? { scope } : {}) };
