@@ -75,6 +75,26 @@ class EventShipperTest {
     assertEquals(0, s.pending());
   }
 
+  /** Counting into an existing aggregate allocates nothing (bytes counted over 100,000 calls, not time). */
+  @Test
+  void aggregatingASuccessAllocatesNothing() throws IOException {
+    AtomicLong clock = new AtomicLong(T0);
+    EventShipper s = offline(clock, 100);
+    InetAddress a = addr("10.0.0.1");
+    for (int i = 0; i < 20_000; i++) {
+      produce(s, "KEY1", a, true, null);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 100_000; i++) {
+      produce(s, "KEY1", a, true, null);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 8_192, "aggregating allocated " + allocated + " bytes");
+    assertEquals(120_000, s.drainForTest(true).get(0).count());
+  }
+
   @Test
   void denialsAreSingleUpToTwentyAMinutePerKeyThenAggregated() throws IOException {
     AtomicLong clock = new AtomicLong(T0);
