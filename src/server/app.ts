@@ -23,6 +23,7 @@ import { dataPlaneRoutes } from './routes/data-plane.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { accessControlRoutes } from './routes/access-control.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
+import { kafkaBrokerRoutes } from './routes/kafka-broker.js';
 
 export interface AppOptions {
   services: Services;
@@ -154,7 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate: managementAuthentication(options.services.authenticate),
     health: options.health,
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

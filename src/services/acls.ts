@@ -63,7 +63,7 @@ export function createAclService(deps: ServiceDeps) {
           created.push(row);
         }
         audit({ method: 'kafka.CreateAcls', subject: crn, details: { cluster: clusterId, acls: created.map(({ id: _id, created_at: _c, ...rest }) => rest) } });
-        changed({ kind: 'grants' });
+        for (const principal of new Set(created.map((acl) => acl.principal))) changed({ kind: 'grants', principal });
         return created;
       });
     },
@@ -90,7 +90,7 @@ export function createAclService(deps: ServiceDeps) {
         }
         await aclsRepo.deleteIds(trx, matching.map((a) => a.id));
         audit({ method: 'kafka.DeleteAcls', subject: crn, details: { cluster: clusterId, deleted: matching.length } });
-        if (matching.length > 0) changed({ kind: 'grants' });
+        for (const principal of new Set(matching.map((acl) => acl.principal))) changed({ kind: 'grants', principal });
         return matching;
       });
     },

@@ -14,6 +14,7 @@ import { settingsRepo } from '../store/repositories/settings.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { DEFAULT_ENVIRONMENT_SETTING } from './environments.js';
 import { channelFor } from './postgres-change-relay.js';
+import { recordReplicaChanges } from './kafka/replica-log.js';
 
 export const ADMIN_EMAIL = 'admin@localhost';
 
@@ -115,6 +116,10 @@ export async function recoverAdmin(
       created_at: now, updated_at: now, expires_at: null, last_used: null, replaces: null, replaced_by: null,
       disabled_by: null, disabled_reason: null, disabled_at: null,
     });
+    // Kafka brokers' replicas hold the administrator's grants (OrganizationAdmin reaches every cluster).
+    if (restored.user_created || restored.user_enabled || restored.binding_created) {
+      await recordReplicaChanges(trx, [{ kind: 'owner', id: user.id }, { kind: 'grants', principal }], clock());
+    }
     if (options.dialect === 'postgres') {
       // Running servers cache grants and owners: they must hear of this change like of any other.
       const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(trx);

@@ -3,6 +3,7 @@ import type { Database } from '../store/database.js';
 import type { AuditInput } from './audit/cloud-event.js';
 import type { Change } from './changes.js';
 import type { CallContext, ServiceDeps } from './context.js';
+import { recordReplicaChanges } from './kafka/replica-log.js';
 
 export interface ChangeTools {
   trx: Kysely<Database>;
@@ -13,9 +14,9 @@ export interface ChangeTools {
 }
 
 /**
- * Runs one management change: one transaction holding the change, its audit event and its
- * announcement to other instances; then this process's caches hear of it. Nothing is published
- * when the transaction fails.
+ * Runs one management change: one transaction holding the change, its audit event, the Kafka
+ * replica revision it advances and its announcement to other instances; then this process's caches
+ * hear of it. Nothing is published when the transaction fails.
  */
 export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: (tools: ChangeTools) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
@@ -34,6 +35,8 @@ export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: 
         }),
       changed: (change) => changes.push(change),
     });
+    // Kafka brokers' replicas: the revision advances (and its log row is written) only if this commits.
+    await recordReplicaChanges(trx, changes, deps.clock());
     await deps.changes.announce(trx, changes);
     return value;
   });

@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.js';
 import { createPolicyService } from './policy.js';
 import { createAdvisorService } from './advisor.js';
 import { createLeakService } from './leaks.js';
+import { createKafkaBrokerService, type KafkaBrokerOptions } from './kafka/broker-service.js';
 
 export interface DataPlaneOptions {
   cacheCapacity?: number;
@@ -30,6 +31,8 @@ export interface DataPlaneOptions {
   cacheTrusted?: () => boolean;
   /** Which data-plane authentications are audited: all (default), failures, or off. */
   audit?: DataPlaneAuditMode;
+  /** The Kafka broker plugin's side: change streams and the change log's retention. */
+  kafkaBroker?: KafkaBrokerOptions;
 }
 
 export interface OAuthOptions {
@@ -57,6 +60,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
+  const kafkaBroker = createKafkaBrokerService(deps, verify, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
     deps,
@@ -84,8 +88,10 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     policy: createPolicyService(deps),
     advisor: createAdvisorService(deps),
     leaks: createLeakService(deps, apiKeys),
+    kafkaBroker,
     /** Writes what is buffered (last use) and stops following changes. */
     async close() {
+      kafkaBroker.close();
       unfollow();
       authz.close();
       signingKeys.close();

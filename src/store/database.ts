@@ -157,6 +157,22 @@ export interface AuditCheckpointsTable {
   document: string;
 }
 
+/** The Kafka replica's revision (one row, id 1) and the highest revision pruned from its change log. */
+export interface ReplicaRevisionTable {
+  id: number;
+  revision: number;
+  floor: number;
+}
+
+/** What one replica revision changed: one row per key, owner or principal (`target` null: everything). */
+export interface ReplicaChangesTable {
+  revision: number;
+  position: number;
+  kind: 'api-key' | 'owner' | 'grants' | 'all';
+  target: string | null;
+  time: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   environments: EnvironmentsTable;
@@ -172,4 +188,6 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
+  replica_revision: ReplicaRevisionTable;
+  replica_changes: ReplicaChangesTable;
 }

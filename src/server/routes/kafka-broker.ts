@@ -1,0 +1,134 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../../domain/errors.js';
+import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
+import { ErrorBody, Nullable } from '../schemas.js';
+import { security, type RouteDeps } from './route-deps.js';
+import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
+
+/**
+ * The Kafka broker plugin's endpoints (DESIGN §8), authenticated by the broker's own key (a key of the
+ * cluster whose owner holds KafkaBroker there): the replica, its change stream and the broker's events.
+ */
+
+const ClusterParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 32 }) });
+const Status = Type.Union([Type.Literal('ACTIVE'), Type.Literal('DISABLED')]);
+const OwnerKind = Type.Union([Type.Literal('service-account'), Type.Literal('user')]);
+
+export const ReplicaKeySchema = Type.Object({
+  id: Type.String(),
+  secret_sha256: Type.String({ description: 'SHA-256 of the secret, 64 lowercase hex' }),
+  status: Status,
+  owner: Type.Object({ id: Type.String(), kind: OwnerKind, status: Status }),
+  expires_at: Nullable(Type.String()),
+});
+
+export const ReplicaGrantSchema = Type.Object({
+  principal: Type.String(),
+  permission: Type.Union([Type.Literal('ALLOW'), Type.Literal('DENY')]),
+  operations: Type.Array(Type.String(), { description: "Kafka's operation names; ALL matches every one" }),
+  resource_type: Type.Union([Type.Literal('TOPIC'), Type.Literal('GROUP'), Type.Literal('CLUSTER'), Type.Literal('TRANSACTIONAL_ID')]),
+  pattern_type: Type.Union([Type.Literal('LITERAL'), Type.Literal('PREFIXED')]),
+  name: Type.String(),
+  host: Type.String(),
+  source: Type.Object({ kind: Type.Union([Type.Literal('role-binding'), Type.Literal('acl')]), id: Type.String(), role: Nullable(Type.String()) }),
+});
+
+const ReplicaSchema = Type.Object({
+  cluster: Type.String(),
+  revision: Type.Integer(),
+  keys: Type.Array(ReplicaKeySchema),
+  grants: Type.Array(ReplicaGrantSchema),
+});
+
+const StreamQuery = Type.Object({ since: Type.Optional(Type.String({ maxLength: 16, description: 'the revision the broker holds' })) });
+
+const REVISION = /^[0-9]{1,15}$/;
+/** A broker that stops reading is cut off once this much is waiting for it (it reconnects and resumes). */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+const STREAM_DESCRIPTION = [
+  'Server-sent events after the revision `since` (`Last-Event-ID` overrides it): `retry: 1000`, then a `heartbeat`',
+  '`{"revision","time"}` at once and every 5 s; `change` frames (`id:` the revision) `{"revision","keys":[…],',
+  '"deleted_keys":[…],"owners":[{"id","kind","status":"ACTIVE|DISABLED|DELETED"}],"grants":[{"principal","grants":[…]}]}`',
+  'as changes commit on any instance; a `resync` `{"revision"}` (and the end of the stream) when `since` is older than',
+  'the change log, newer than the current revision, or a change cannot be expressed per principal.',
+].join(' ');
+
+export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const broker = deps.services.kafkaBroker;
+  const tags = ['Kafka broker'];
+
+  const authenticate = (request: FastifyRequest, clusterId: string): Promise<BrokerIdentity> =>
+    broker.authenticate(clusterId, basicCredentials(request.headers.authorization), requestMetadata(request));
+
+  // Every stream ends before the server waits for its connections to close.
+  fastify.addHook('preClose', (done) => {
+    broker.close();
+    done();
+  });
+
+  app.get(
+    '/keyward/v1/kafka/clusters/:id/replica',
+    {
+      schema: {
+        tags, security, params: ClusterParams,
+        summary: "The cluster's replica for its brokers: keys (with secret hashes) and compiled grants",
+        description: 'Only for a key of this cluster whose owner holds KafkaBroker on it (else 403; bad credentials 401). `Cache-Control: no-store`; never logged.',
+        response: { 200: ReplicaSchema, '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const identity = await authenticate(request, request.params.id);
+      const replica = await broker.replica(identity);
+      return reply.header('Cache-Control', 'no-store').send(replica);
+    },
+  );
+
+  app.get(
+    '/keyward/v1/kafka/clusters/:id/replica/stream',
+    {
+      schema: {
+        tags, security, params: ClusterParams, querystring: StreamQuery,
+        summary: "The cluster's replica changes as they commit (text/event-stream)",
+        description: STREAM_DESCRIPTION,
+        response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const identity = await authenticate(request, request.params.id);
+      const lastEventId = request.headers['last-event-id'];
+      const text = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : request.query.since;
+      if (text === undefined || !REVISION.test(text)) throw errors.badRequest('since (or Last-Event-ID) must be the revision the broker holds, e.g. since=42');
+      const raw = reply.raw;
+      const head = () => {
+        if (raw.headersSent) return;
+        raw.writeHead(200, {
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'Cache-Control': 'no-store',
+          'X-Request-Id': request.id,
+          'X-Accel-Buffering': 'no',
+        });
+        raw.flushHeaders();
+      };
+      // Nothing is written before the stream is open: a refusal (404, 429) is an ordinary error answer.
+      const stream = await broker.openStream(identity, Number(text), {
+        write(frame) {
+          if (raw.destroyed || raw.writableEnded) return;
+          head();
+          raw.write(frame);
+          if (raw.writableLength > MAX_BUFFERED) raw.destroy();
+        },
+        end() {
+          if (raw.destroyed || raw.writableEnded) return;
+          head();
+          raw.end();
+        },
+      });
+      reply.hijack();
+      raw.on('close', () => stream.stop());
+      if (raw.destroyed) stream.stop();
+    },
+  );
+}
