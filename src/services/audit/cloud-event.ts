@@ -21,6 +21,8 @@ export interface AuditInput {
   /** Method-specific details: ids and counts, never secrets. */
   details?: Record<string, unknown>;
   time?: Date;
+  /** An aggregated event (DESIGN §4): how many requests it accounts for, and the first and last of them. */
+  aggregate?: { count: number; firstTime: Date; lastTime: Date };
 }
 
 export interface CloudEvent {
@@ -60,6 +62,11 @@ export function buildCloudEvent(source: string, input: AuditInput, now: Date): U
     };
   }
   if (input.details) data.request = input.details;
+  if (input.aggregate) {
+    data.count = input.aggregate.count;
+    data.firstTime = input.aggregate.firstTime.toISOString();
+    data.lastTime = input.aggregate.lastTime.toISOString();
+  }
   const result: Record<string, unknown> = { status: input.status };
   if (input.reason) result.reason = input.reason;
   data.result = result;
