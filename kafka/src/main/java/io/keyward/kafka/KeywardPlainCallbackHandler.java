@@ -114,19 +114,27 @@ public final class KeywardPlainCallbackHandler implements AuthenticateCallbackHa
   }
 
   /**
-   * Kafka names its network threads {@code …-kafka-network-thread-<node>-ListenerName(<NAME>)-<PROTOCOL>-<n>};
-   * returns {name, protocol} or null.
+   * Kafka 4.1 names its network threads {@code data-plane-kafka-network-thread-<node>-<LISTENER>-<PROTOCOL>-<n>};
+   * returns {listener, protocol} or null.
    */
   static String[] fromThreadName(String thread) {
-    int open = thread.indexOf("ListenerName(");
-    if (open < 0) return null;
-    int close = thread.indexOf(")-", open);
-    if (close < 0) return null;
-    String name = thread.substring(open + "ListenerName(".length(), close);
-    int end = thread.indexOf('-', close + 2);
-    String protocol = end < 0 ? thread.substring(close + 2) : thread.substring(close + 2, end);
-    if (name.isEmpty() || protocol.isEmpty()) return null;
-    return new String[] {name, protocol};
+    String marker = "kafka-network-thread-";
+    int at = thread.indexOf(marker);
+    if (at < 0) return null;
+    String rest = thread.substring(at + marker.length());
+    int node = rest.indexOf('-');
+    if (node <= 0) return null;
+    rest = rest.substring(node + 1);
+    int last = rest.lastIndexOf('-');
+    if (last <= 0) return null;
+    rest = rest.substring(0, last);
+    int split = rest.lastIndexOf('-');
+    if (split <= 0 || split == rest.length() - 1) return null;
+    String listener = rest.substring(0, split);
+    if (listener.startsWith("ListenerName(") && listener.endsWith(")")) {
+      listener = listener.substring("ListenerName(".length(), listener.length() - 1);
+    }
+    return new String[] {listener, rest.substring(split + 1)};
   }
 
   /** {name, protocol} of the only SASL listener in {@code listeners}, or null when there are none or several. */

@@ -37,7 +37,8 @@ public final class ReplicaSync implements AutoCloseable {
   private boolean resyncNeeded;
   private String lastEventId;
   private long failures;
-  private long lastLoadingWarnMs = Long.MIN_VALUE;
+  private long lastLoadingWarnMs;
+  private long lastFullLoadMs;
 
   public ReplicaSync(KeywardConfig config, KeywardHttp http, ReplicaStore replica, KeywardMetrics metrics, LongSupplier clock) {
     this.config = config;
@@ -85,7 +86,11 @@ public final class ReplicaSync implements AutoCloseable {
           productive = true;
         }
         productive |= stream();
-        if (resyncNeeded) continue; // reload at once
+        if (resyncNeeded) {
+          // reload at once, but never more than once a second should keyward keep asking for it
+          if (clock.getAsLong() - lastFullLoadMs < 1_000 && !sleep(1_000)) break;
+          continue;
+        }
         if (running && !productive) throw new IOException("the stream ended before its first frame");
         if (running) disconnected("the stream ended");
       } catch (IOException | RuntimeException e) {
@@ -106,7 +111,9 @@ public final class ReplicaSync implements AutoCloseable {
       throw new IOException("keyward sent the replica of " + snapshot.cluster() + " for " + config.clusterId());
     }
     boolean first = !replica.loaded();
+    if (!running) return;
     replica.applySnapshot(snapshot, clock.getAsLong());
+    lastFullLoadMs = clock.getAsLong();
     resyncNeeded = false;
     lastEventId = null;
     LOG.info("keyward: replica {} of {} loaded: {} keys, {} grants in {} ms{}", snapshot.revision(), config.clusterId(),
