@@ -45,7 +45,7 @@ public final class EventShipper implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile boolean failing;
-  /** The batch being retried (owned by the shipper thread). */
+  /** The batch in flight or being retried (guarded by this object's monitor). */
   private List<EventItem> retry = List.of();
   private volatile int retrySize;
 
@@ -166,12 +166,12 @@ public final class EventShipper implements AutoCloseable {
         if (batch.isEmpty()) {
           return true;
         }
+        keep(batch); // in flight: still pending until keyward has taken it
       }
       int status;
       try {
         status = http.postJson(path, toJson(batch));
       } catch (IOException e) {
-        keep(batch);
         if (!failing) {
           failing = true;
           log.warn("keyward events: cannot reach keyward ({}); {} events kept, retrying with backoff",
@@ -197,7 +197,6 @@ public final class EventShipper implements AutoCloseable {
         log.warn("keyward events: keyward refused a batch of {} events (HTTP {}); dropped", batch.size(), status);
         continue;
       }
-      keep(batch);
       if (!failing) {
         failing = true;
         log.warn("keyward events: keyward answered HTTP {}; {} events kept, retrying with backoff", status,

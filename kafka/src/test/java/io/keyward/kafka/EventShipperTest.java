@@ -175,6 +175,40 @@ class EventShipperTest {
     }
   }
 
+  /** keyward unreachable (a closed loopback port): callers go on, events wait in the bound, the rest is counted. */
+  @Test
+  void keywardDownKeepsEventsWithinTheBound() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Map<String, Object> props = new HashMap<>();
+    props.put("keyward.url", "http://127.0.0.1:" + port);
+    props.put("keyward.cluster.id", "lkc-test");
+    props.put("keyward.api.key", "BROKERKEY0000000");
+    props.put("keyward.api.secret", "broker-secret");
+    props.put("keyward.events.flush.interval.ms", "20");
+    props.put("keyward.events.buffer.size", "5");
+    KeywardConfig config = KeywardConfig.from(props);
+    EventShipper s = new EventShipper(config, new KeywardHttp(config), "1");
+    try {
+      InetAddress a = addr("10.0.0.1");
+      for (int i = 0; i < 40; i++) {
+        produce(s, "KEY" + i, a, false, "NO_GRANT");
+        if (i == 2) {
+          Thread.sleep(200); // the shipper takes a first batch and fails to post it
+        }
+      }
+      assertEquals(0, s.shipped());
+      assertEquals(40, s.pending() + s.dropped(), "every event is pending or counted as dropped");
+      assertTrue(s.dropped() >= 40 - 5 - 5 - 3,
+          "beyond 5 single items, 5 aggregates and the batch in retry: dropped, " + s.dropped());
+    } finally {
+      s.close();
+    }
+    assertEquals(40, s.dropped(), "what keyward never took is counted at close");
+  }
+
   /** A tiny receiver of real HTTP requests on loopback: the first answer 503, the rest 202. */
   @Test
   void shipsOverHttpRetriesWhenRefusedAndFlushesOnClose() throws Exception {
