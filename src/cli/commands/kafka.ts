@@ -4,6 +4,7 @@ import { done, printList, printObject, withOutput, type Column, type OutputOptio
 import { confirm } from '../prompt.js';
 import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
 import { register as registerAcl } from './kafka-acl.js';
+import { register as registerBrokerConfig } from './kafka-broker-config.js';
 
 interface KafkaCluster {
   id: string;
@@ -41,6 +42,7 @@ export function register(program: Command): void {
   const kafka = program.command('kafka').description('Manage Kafka clusters');
   const cluster = kafka.command('cluster').description('Manage Kafka clusters registered with keyward');
   registerAcl(kafka);
+  registerBrokerConfig(cluster);
 
   withOutput(
     cluster
