@@ -45,22 +45,23 @@ public final class EventItem {
   EventItem(EventKey k, String broker, long count, long firstMs, long lastMs) {
     this.type = k.type;
     this.result = k.result;
-    this.reason = k.reason;
-    this.key = k.key;
-    this.principal = k.principal;
+    this.reason = cut(k.reason, 256);
+    this.key = cut(k.key, 256);
+    this.principal = userPrincipal(k.principal);
     this.api = k.api;
     this.operation = k.operation == null ? null : k.operation.name();
     this.resourceType = k.resourceType == null ? null : k.resourceType.name();
-    this.resourceName = k.resourceName;
+    this.resourceName = cut(k.resourceName, 1024);
     this.patternType = k.patternType == null ? null : k.patternType.name();
-    this.clientAddress = k.clientAddress();
-    this.clientId = k.clientId;
-    this.listener = k.listener;
-    this.broker = broker;
-    this.mechanism = k.mechanism;
-    this.sourceKind = k.source == null ? null : k.source.sourceKind();
-    this.sourceId = k.source == null ? null : k.source.sourceId();
-    this.sourceRole = k.source == null ? null : k.source.role();
+    this.clientAddress = cut(k.clientAddress(), 64);
+    this.clientId = cut(k.clientId, 256);
+    this.listener = cut(k.listener, 128);
+    this.broker = cut(broker, 64);
+    this.mechanism = cut(k.mechanism, 64);
+    boolean source = k.source != null && k.source.sourceKind() != null && k.source.sourceId() != null;
+    this.sourceKind = source ? k.source.sourceKind() : null;
+    this.sourceId = source ? cut(k.source.sourceId(), 64) : null;
+    this.sourceRole = source ? cut(k.source.role(), 64) : null;
     this.count = count;
     this.firstMs = firstMs;
     this.lastMs = lastMs;
@@ -78,6 +79,24 @@ public final class EventItem {
   public long count() { return count; }
   public long firstMs() { return firstMs; }
   public long lastMs() { return lastMs; }
+
+  /** At most {@code max} characters: keyward's limits for each field (a Kafka client id or group id may be longer). */
+  static String cut(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+
+  /** {@code User:<name>} without white space, at most 256 characters, as keyward accepts it; else null. */
+  static String userPrincipal(String p) {
+    if (p == null || p.length() <= 5 || p.length() > 256 || !p.startsWith("User:")) {
+      return null;
+    }
+    for (int i = 5; i < p.length(); i++) {
+      if (Character.isWhitespace(p.charAt(i))) {
+        return null;
+      }
+    }
+    return p;
+  }
 
   static String time(long ms) {
     return RFC3339.format(java.time.Instant.ofEpochMilli(ms));

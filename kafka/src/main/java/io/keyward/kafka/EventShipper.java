@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -31,6 +33,14 @@ public final class EventShipper implements AutoCloseable {
   static final int MAX_BATCH = 1000;
   static final long MAX_BACKOFF_MS = 30_000L;
   static final long CLOSE_FLUSH_MS = 2_000L;
+
+  /** The operations and resource types an authorization event may name at keyward (DESIGN §5). */
+  static final Set<AclOperation> SHIPPABLE_OPERATIONS = EnumSet.of(AclOperation.READ, AclOperation.WRITE,
+      AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE,
+      AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
+      AclOperation.IDEMPOTENT_WRITE);
+  static final Set<ResourceType> SHIPPABLE_TYPES = EnumSet.of(ResourceType.TOPIC, ResourceType.GROUP,
+      ResourceType.CLUSTER, ResourceType.TRANSACTIONAL_ID);
 
   private static final Logger log = LoggerFactory.getLogger("io.keyward.kafka");
   private static final JsonFactory JSON = new JsonFactory();
@@ -86,7 +96,8 @@ public final class EventShipper implements AutoCloseable {
 
   /**
    * One authorization decision. Granted ones are aggregated; denied ones are single items (beyond 20 a minute per
-   * key, aggregated too).
+   * key, aggregated too). Decisions keyward cannot record (a resource type other than TOPIC, GROUP, CLUSTER,
+   * TRANSACTIONAL_ID, an operation such as CREATE_TOKENS or TWO_PHASE_COMMIT, no resource name) are not shipped.
    *
    * @param reason    null when granted; else KEY_REVOKED, KEY_EXPIRED, OWNER_DISABLED, DENY_ACL or NO_GRANT
    * @param api       the request's API name ({@code Produce}, {@code Fetch}, …) or null
@@ -95,6 +106,10 @@ public final class EventShipper implements AutoCloseable {
   public void authorization(boolean granted, String keyId, String principal, String reason, String api,
       AclOperation operation, ResourceType resourceType, String resourceName, PatternType patternType,
       InetAddress clientAddress, String clientId, String listener, String mechanism, Grant source) {
+    if (operation == null || !SHIPPABLE_OPERATIONS.contains(operation) || resourceType == null
+        || !SHIPPABLE_TYPES.contains(resourceType) || resourceName == null) {
+      return; // keyward records the four resource types and ten operations its authorizer knows
+    }
     buffer.record(granted, clock.getAsLong(), EventItem.AUTHORIZATION,
         granted ? EventItem.SUCCESS : EventItem.UNAUTHORIZED, reason, keyId, principal, api, operation,
         resourceType, resourceName, patternType, clientAddress, clientId, listener, mechanism, source);

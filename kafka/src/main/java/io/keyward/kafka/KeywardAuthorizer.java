@@ -248,7 +248,9 @@ public final class KeywardAuthorizer implements Authorizer {
       if (metrics != null) {
         metrics.requestDenied();
       }
-      audit(ctx, false, keyId, principal, reason, op, type, null, null, null);
+      // "any resource of this type": keyward's events name a resource, so the wildcard stands for it
+      audit(ctx, false, keyId, principal, reason, op, type, ResourcePattern.WILDCARD_RESOURCE, PatternType.LITERAL,
+          null);
     }
     return result;
   }

@@ -175,6 +175,30 @@ class EventShipperTest {
     }
   }
 
+  /** Only what keyward's events endpoint accepts is shipped: its resource types and operations, its field limits. */
+  @Test
+  void itemsFitKeywardsEventsSchema() throws IOException {
+    AtomicLong clock = new AtomicLong(T0);
+    EventShipper s = offline(clock, 100);
+    InetAddress a = addr("10.0.0.1");
+    s.authorization(false, "KEY1", "User:sa-1", "NO_GRANT", "CreateDelegationToken", AclOperation.CREATE_TOKENS,
+        ResourceType.USER, "User:sa-1", PatternType.LITERAL, a, "c", "L", "SASL_PLAINTEXT", null);
+    s.authorization(false, "KEY1", "User:sa-1", "NO_GRANT", "InitProducerId", AclOperation.TWO_PHASE_COMMIT,
+        ResourceType.TRANSACTIONAL_ID, "tx", PatternType.LITERAL, a, "c", "L", "SASL_PLAINTEXT", null);
+    s.authorization(false, "KEY1", "User:sa-1", "NO_GRANT", "Metadata", AclOperation.DESCRIBE,
+        ResourceType.TOPIC, null, PatternType.LITERAL, a, "c", "L", "SASL_PLAINTEXT", null);
+    assertEquals(List.of(), s.drainForTest(true), "not representable at keyward: not shipped");
+    String longGroup = "g".repeat(2000);
+    s.authorization(false, "KEY1", "Group:odd principal", "NO_GRANT", "JoinGroup", AclOperation.READ,
+        ResourceType.GROUP, longGroup, PatternType.LITERAL, a, "c".repeat(300), "L", "SASL_PLAINTEXT", null);
+    List<EventItem> items = s.drainForTest(true);
+    assertEquals(1, items.size());
+    JsonNode item = JSON.readTree(EventShipper.toJson(items)).get(0);
+    assertEquals(1024, item.get("resource_name").asText().length());
+    assertEquals(256, item.get("client_id").asText().length());
+    assertTrue(item.get("principal").isNull(), "keyward takes User: principals only");
+  }
+
   /** keyward unreachable (a closed loopback port): callers go on, events wait in the bound, the rest is counted. */
   @Test
   void keywardDownKeepsEventsWithinTheBound() throws Exception {

@@ -213,7 +213,12 @@ class KeywardAuthorizerTest {
     assertEquals(DENIED, authorizer.authorizeByResourceType(ctx, WRITE, TOPIC), "a shorter DENY prefix dominates");
     assertEquals(DENIED, authorizer.authorizeByResourceType(ctx, READ, TOPIC), "the same literal is denied");
     RequestContext revoked = RequestContext.sasl(session("sa-1", "KEYDISABLED00001"), ApiKeys.INIT_PRODUCER_ID);
+    shipper.drainForTest(true);
     assertEquals(DENIED, authorizer.authorizeByResourceType(revoked, READ, GROUP));
+    EventItem audited = shipper.drainForTest(true).get(0);
+    assertEquals("KEY_REVOKED", audited.reason());
+    assertEquals("InitProducerId", audited.api());
+    assertEquals("*", audited.resourceName(), "any resource of the type");
     RequestContext admin = RequestContext.sasl(new KafkaPrincipal("User", "admin"), ApiKeys.INIT_PRODUCER_ID);
     assertEquals(ALLOWED, authorizer.authorizeByResourceType(admin, WRITE, TOPIC));
   }
