@@ -58,7 +58,8 @@ public final class EventItem {
     this.listener = cut(k.listener, 128);
     this.broker = cut(broker, 64);
     this.mechanism = cut(k.mechanism, 64);
-    boolean source = k.source != null && k.source.sourceKind() != null && k.source.sourceId() != null;
+    boolean source = k.source != null && k.source.sourceId() != null
+        && ("acl".equals(k.source.sourceKind()) || "role-binding".equals(k.source.sourceKind()));
     this.sourceKind = source ? k.source.sourceKind() : null;
     this.sourceId = source ? cut(k.source.sourceId(), 64) : null;
     this.sourceRole = source ? cut(k.source.role(), 64) : null;
