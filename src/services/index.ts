@@ -60,7 +60,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
-  const kafkaBroker = createKafkaBrokerService(deps, verify, dataPlane.kafkaBroker);
+  const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
     deps,

@@ -135,6 +135,10 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
     const streamRefused = await stream(0, w.app);
     expect(streamRefused.status).toBe(403);
     expect((await stream(0, { key: w.broker.key, secret: 'kw_wrong' })).status).toBe(401);
+    // the broker authenticates before its body is validated
+    const events = await h.call({ method: 'POST', url: `/keyward/v1/kafka/clusters/${w.lkc}/events`, auth: w.app, payload: [] });
+    expectError(events, 403, 'user_unauthorized');
+    expectError(await h.call({ method: 'POST', url: `/keyward/v1/kafka/clusters/${w.lkc}/events`, auth: null, payload: [{ bad: 1 }] }), 401, 'user_unauthenticated');
     // a disabled broker key no longer authenticates
     const spare = await createKey(h, w.lkc, { owner: w.brokerSa });
     expect((await replica(w.lkc, spare)).statusCode).toBe(200);
@@ -148,6 +152,28 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
       audited = (await h.call({ method: 'GET', url: '/keyward/v1/audit-events?limit=200' })).body;
     }
     expect(audited).toContain('keyward.BrokerLogin');
+  });
+
+  it.skipIf(skip)(`POST events: 202 with the count, audited as kafka.* events; a bad item is a 422 naming its field (${name})`, async () => {
+    const time = new Date().toISOString();
+    const post = (payload: unknown) => h.call({ method: 'POST', url: `/keyward/v1/kafka/clusters/${w.lkc}/events`, auth: w.broker, payload });
+    const item = {
+      type: 'authentication', time, key: w.app.key, principal: `User:${w.appSa}`, result: 'SUCCESS', reason: null, api: null, operation: null, resource_type: null, resource_name: null,
+      pattern_type: null, client_address: '127.0.0.1', client_id: 'orders-consumer', listener: 'SASL_PLAINTEXT', broker: '1', mechanism: 'SASL_PLAINTEXT/PLAIN', count: 3, first_time: time, last_time: time, source: null,
+    };
+    const denied = { ...item, type: 'authorization', result: 'UNAUTHORIZED', reason: 'NO_GRANT', api: 'Produce', operation: 'WRITE', resource_type: 'TOPIC', resource_name: 'orders', pattern_type: 'LITERAL', count: 1 };
+    const res = await post([item, denied]);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toEqual({ accepted: 2 });
+    const bad = await post([item, { ...item, type: 'nonsense' }]);
+    expectError(bad, 422, 'invalid_configuration', /1\.type|\/1\/type|events\[1\]/);
+    let audited = '';
+    for (let i = 0; i < 40 && !(audited.includes('kafka.Authentication') && audited.includes('kafka.Produce')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      audited = (await h.call({ method: 'GET', url: '/keyward/v1/audit-events?limit=200' })).body;
+    }
+    expect(audited).toContain('kafka.Authentication');
+    expect(audited).toContain('kafka.Produce');
   });
 
   it.skipIf(skip)(`streams every management change as a change frame with increasing revisions (${name})`, async () => {

@@ -5,6 +5,7 @@ import { basicCredentials, requestMetadata } from '../plugins/authentication.js'
 import { ErrorBody, Nullable } from '../schemas.js';
 import { security, type RouteDeps } from './route-deps.js';
 import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
+import { BrokerEventBatchSchema, MAX_BROKER_EVENTS } from '../../services/kafka/broker-events.js';
 
 /**
  * The Kafka broker plugin's endpoints (DESIGN §8), authenticated by the broker's own key (a key of the
@@ -60,8 +61,20 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
   const broker = deps.services.kafkaBroker;
   const tags = ['Kafka broker'];
 
-  const authenticate = (request: FastifyRequest, clusterId: string): Promise<BrokerIdentity> =>
-    broker.authenticate(clusterId, basicCredentials(request.headers.authorization), requestMetadata(request));
+  // The broker authenticates before anything of its request is validated: a stranger learns nothing
+  // from the answers to malformed requests.
+  const identities = new WeakMap<FastifyRequest, BrokerIdentity>();
+  const authenticateBroker = async (request: FastifyRequest): Promise<void> => {
+    const { id } = request.params as { id?: unknown };
+    const clusterId = typeof id === 'string' ? id.slice(0, 64) : '';
+    identities.set(request, await broker.authenticate(clusterId, basicCredentials(request.headers.authorization), requestMetadata(request)));
+  };
+  const identity = (request: FastifyRequest): BrokerIdentity => {
+    const found = identities.get(request);
+    if (!found) throw errors.unauthenticated();
+    return found;
+  };
+  const common = { preValidation: authenticateBroker };
 
   // Every stream ends before the server waits for its connections to close.
   fastify.addHook('preClose', (done) => {
@@ -72,6 +85,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
   app.get(
     '/keyward/v1/kafka/clusters/:id/replica',
     {
+      ...common,
       schema: {
         tags, security, params: ClusterParams,
         summary: "The cluster's replica for its brokers: keys (with secret hashes) and compiled grants",
@@ -80,8 +94,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const identity = await authenticate(request, request.params.id);
-      const replica = await broker.replica(identity);
+      const replica = await broker.replica(identity(request));
       return reply.header('Cache-Control', 'no-store').send(replica);
     },
   );
@@ -89,6 +102,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
   app.get(
     '/keyward/v1/kafka/clusters/:id/replica/stream',
     {
+      ...common,
       schema: {
         tags, security, params: ClusterParams, querystring: StreamQuery,
         summary: "The cluster's replica changes as they commit (text/event-stream)",
@@ -97,7 +111,6 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const identity = await authenticate(request, request.params.id);
       const lastEventId = request.headers['last-event-id'];
       const text = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : request.query.since;
       if (text === undefined || !REVISION.test(text)) throw errors.badRequest('since (or Last-Event-ID) must be the revision the broker holds, e.g. since=42');
@@ -113,7 +126,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
         raw.flushHeaders();
       };
       // Nothing is written before the stream is open: a refusal (404, 429) is an ordinary error answer.
-      const stream = await broker.openStream(identity, Number(text), {
+      const stream = await broker.openStream(identity(request), Number(text), {
         write(frame) {
           if (raw.destroyed || raw.writableEnded) return;
           head();
@@ -129,6 +142,24 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       reply.hijack();
       raw.on('close', () => stream.stop());
       if (raw.destroyed) stream.stop();
+    },
+  );
+
+  app.post(
+    '/keyward/v1/kafka/clusters/:id/events',
+    {
+      ...common,
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags, security, params: ClusterParams, body: BrokerEventBatchSchema,
+        summary: "The broker's authentication and authorization events, written to the audit log",
+        description: `A JSON array of 1 to ${MAX_BROKER_EVENTS} items; each becomes one audit event (methodName kafka.Authentication or kafka.<Api>), successes move the key's last_used. 422 names the first bad item's field.`,
+        response: { 202: Type.Object({ accepted: Type.Integer() }), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await broker.ingestEvents(identity(request), request.body, requestMetadata(request));
+      return reply.code(202).send(result);
     },
   );
 }

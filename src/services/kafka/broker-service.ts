@@ -1,7 +1,9 @@
 import { errors } from '../../domain/errors.js';
-import type { ServiceDeps } from '../context.js';
-import type { Verify } from '../verify/verifier.js';
+import type { RequestMetadata, ServiceDeps } from '../context.js';
+import type { LastUsedRecorder } from '../verify/last-used.js';
+import type { DataPlaneAuditMode, Verify } from '../verify/verifier.js';
 import { createBrokerAuth, type BrokerIdentity } from './broker-auth.js';
+import { createBrokerEvents, type BrokerEvent } from './broker-events.js';
 import { DEFAULT_RETENTION, pruneReplicaLog, type ReplicaLogRetention } from './replica-log.js';
 import { findReplicaCluster, loadReplica, type Replica, type ReplicaCluster } from './replica.js';
 import { createReplicaStreams, type ReplicaStreamOptions, type StreamSink } from './replica-streams.js';
@@ -13,8 +15,15 @@ export interface KafkaBrokerOptions extends ReplicaStreamOptions {
 }
 
 /** keyward's side of the broker plugin (DESIGN §8): authentication, the replica and its change stream. */
-export function createKafkaBrokerService(deps: ServiceDeps, verify: Verify, options: KafkaBrokerOptions = {}) {
-  const authenticate = createBrokerAuth(deps, verify);
+export interface KafkaBrokerDataPlane {
+  verify: Verify;
+  lastUsed: Pick<LastUsedRecorder, 'touch'>;
+  auditMode?: DataPlaneAuditMode;
+}
+
+export function createKafkaBrokerService(deps: ServiceDeps, dataPlane: KafkaBrokerDataPlane, options: KafkaBrokerOptions = {}) {
+  const authenticate = createBrokerAuth(deps, dataPlane.verify);
+  const events = createBrokerEvents({ db: deps.db, organizationId: deps.organizationId, audit: deps.audit, lastUsed: dataPlane.lastUsed, auditMode: dataPlane.auditMode });
   const streams = createReplicaStreams({ db: deps.db, organizationId: deps.organizationId, changes: deps.changes, clock: deps.clock, onError: options.onStreamError }, options);
   const retention = options.retention ?? DEFAULT_RETENTION;
 
@@ -35,6 +44,8 @@ export function createKafkaBrokerService(deps: ServiceDeps, verify: Verify, opti
       if (!opened) throw errors.rateLimited(`Too many change streams for ${broker.clusterId} on this instance`, 5);
       return opened;
     },
+    /** Records the broker's batch of authentication and authorization events in the audit log. */
+    ingestEvents: (broker: BrokerIdentity, batch: readonly BrokerEvent[], request: RequestMetadata) => events.ingest(broker.clusterId, batch, request),
     streamCount: (clusterId: string) => streams.count(clusterId),
     /** Prunes the change log now (it is also pruned as revisions advance). */
     prune: (now: Date = deps.clock(), keep: ReplicaLogRetention = retention) => pruneReplicaLog(deps.db, now, keep),
