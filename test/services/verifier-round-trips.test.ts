@@ -28,7 +28,7 @@ describe.each(DIALECTS)('verify round trips on $name', ({ skip, create }) => {
     const executeQuery = db.executeQuery.bind(db);
     // Only the key lookups count: the audit log and last_used write in the background, on their own timers.
     db.executeQuery = ((query: Parameters<typeof executeQuery>[0]) => {
-      if (query.sql.includes('secret_hash')) roundTrips++;
+      if (('sql' in query ? query.sql : query.compile().sql).includes('secret_hash')) roundTrips++;
       return executeQuery(query);
     }) as typeof db.executeQuery;
   });
