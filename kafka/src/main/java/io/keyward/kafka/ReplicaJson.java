@@ -64,7 +64,9 @@ public final class ReplicaJson {
         case "keys" -> {
           expectArray(value, "replica.keys");
           keys = new ArrayList<>();
-          while (p.nextToken() == JsonToken.START_OBJECT) keys.add(key(MAPPER.readTree(p), "replica.keys[" + keys.size() + "]"));
+          JsonToken t;
+          while ((t = p.nextToken()) == JsonToken.START_OBJECT) keys.add(streamedKey(p, keys.size()));
+          if (t != JsonToken.END_ARRAY) throw new IOException("replica.keys[" + keys.size() + "] must be an object");
         }
         case "grants" -> {
           expectArray(value, "replica.grants");
@@ -156,6 +158,70 @@ public final class ReplicaJson {
       }
     }
     return new KeyEntry(id, hash, "ACTIVE".equals(status), ownerId, ownerKind, "ACTIVE".equals(ownerStatus), expiresAtMs);
+  }
+
+  /**
+   * One key of the snapshot read token by token (a replica may hold 100,000 keys: no tree per key). The parser
+   * stands on the key's START_OBJECT and is left on its END_OBJECT.
+   */
+  private static KeyEntry streamedKey(JsonParser p, int index) throws IOException {
+    String id = null;
+    String hex = null;
+    String status = null;
+    String ownerId = null;
+    String ownerKind = null;
+    String ownerStatus = null;
+    long expiresAtMs = Long.MAX_VALUE;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "id" -> id = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "secret_sha256" -> hex = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "status" -> status = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "expires_at" -> {
+          if (value == JsonToken.VALUE_NULL) {
+            expiresAtMs = Long.MAX_VALUE;
+          } else {
+            // a time that does not parse counts as expired: the check fails closed
+            expiresAtMs = Long.MIN_VALUE;
+            if (value == JsonToken.VALUE_STRING) {
+              try {
+                expiresAtMs = Instant.parse(p.getText()).toEpochMilli();
+              } catch (DateTimeParseException e) {
+                expiresAtMs = Long.MIN_VALUE;
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "owner" -> {
+          if (value != JsonToken.START_OBJECT) throw new IOException("replica.keys[" + index + "].owner must be an object");
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String ownerField = p.currentName();
+            JsonToken v = p.nextToken();
+            String text = v == JsonToken.VALUE_STRING ? p.getText() : null;
+            switch (ownerField) {
+              case "id" -> ownerId = text;
+              case "kind" -> ownerKind = text;
+              case "status" -> ownerStatus = text;
+              default -> p.skipChildren();
+            }
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    String where = "replica.keys[" + index + "]";
+    if (id == null) throw new IOException(where + ".id must be a string");
+    if (hex == null) throw new IOException(where + ".secret_sha256 must be a string");
+    if (status == null) throw new IOException(where + ".status must be a string");
+    if (ownerId == null) throw new IOException(where + ".owner.id must be a string");
+    if (ownerKind == null) throw new IOException(where + ".owner.kind must be a string");
+    if (ownerStatus == null) throw new IOException(where + ".owner.status must be a string");
+    return new KeyEntry(id, sha256Hex(hex, where + ".secret_sha256"), "ACTIVE".equals(status), ownerId, ownerKind,
+        "ACTIVE".equals(ownerStatus), expiresAtMs);
   }
 
   /** A grant; null when none of its operations is known to this Kafka (it could match nothing). */

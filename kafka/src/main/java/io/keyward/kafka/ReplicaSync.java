@@ -170,7 +170,16 @@ public final class ReplicaSync implements AutoCloseable {
     long now = clock.getAsLong();
     switch (event) {
       case "change" -> {
-        ReplicaStore.Change change = ReplicaJson.change(data);
+        ReplicaStore.Change change;
+        try {
+          change = ReplicaJson.change(data);
+        } catch (IOException e) {
+          // never skip a change: a frame this broker cannot read is answered by a full reload
+          LOG.warn("keyward: a change frame could not be read ({}); reloading the whole replica", e.getMessage());
+          metrics.resync();
+          resyncNeeded = true;
+          return false;
+        }
         replica.applyChange(change, now);
         if (id != null && !id.isEmpty()) lastEventId = id;
         synced();

@@ -140,6 +140,9 @@ class KeywardPlainCallbackHandlerTest {
         keyward.down = false;
         JsonNode unavailable = awaitEvent(keyward, "REPLICA_UNAVAILABLE", "AAAAAAAAAAAAAAA1");
         assertTrue(unavailable != null, keyward.events.toString());
+        KeywardRuntime rt = KeywardRuntime.acquire(settings(keyward));
+        rt.release();
+        rt.replica().firstLoad().get(10, TimeUnit.SECONDS);
         assertTrue(login(h, "AAAAAAAAAAAAAAA1", "kw_alpha_one"));
       } finally {
         h.close();
