@@ -106,6 +106,24 @@ class ReplicaSyncTest {
   }
 
   @Test
+  void anUnreadableChangeIsAnsweredByAFullReload() throws Exception {
+    try (FakeKeyward keyward = new FakeKeyward()) {
+      KeywardRuntime rt = KeywardRuntime.acquire(settings(keyward));
+      try {
+        rt.replica().firstLoad().get(10, TimeUnit.SECONDS);
+        assertTrue(FakeKeyward.await(2_000, () -> keyward.streamRequests.size() == 1));
+        keyward.change(43, "{\"revision\":43,\"keys\":\"not a list\"}");
+        assertTrue(FakeKeyward.await(3_000, () -> keyward.replicaGets.get() == 2));
+        assertEquals(1, rt.metrics().getResyncs());
+        assertEquals(42, rt.replica().revision());
+        assertTrue(FakeKeyward.await(3_000, () -> rt.sync().state() == ReplicaSync.State.SYNCED));
+      } finally {
+        rt.release();
+      }
+    }
+  }
+
+  @Test
   void aSilentStreamIsReconnected() throws Exception {
     try (FakeKeyward keyward = new FakeKeyward()) {
       KeywardRuntime rt = KeywardRuntime.acquire(settings(keyward));
