@@ -29,19 +29,35 @@ final class EventAggregator {
   /** An aggregate of minute M is closed this long after M has ended (late callers still count into it). */
   static final long CLOSE_GRACE_MS = 2_000L;
 
-  /** One aggregate: its count since the last drain and the first/last time of those. */
+  /**
+   * One aggregate: its count since the last drain and the first/last time of those. A counter the shipper has
+   * taken out of the map is retired ({@link #RETIRED}): a request thread that finds it so counts into a fresh
+   * aggregate instead, so no count is lost or counted twice.
+   */
   static final class Counter {
+    static final long RETIRED = Long.MIN_VALUE;
     final AtomicLong count = new AtomicLong();
     final AtomicLong first = new AtomicLong();
     final AtomicLong last = new AtomicLong();
     volatile boolean shippedOnce;
 
-    void hit(long now) {
+    /** Counts one occurrence; false when the counter was retired (the caller looks the aggregate up again). */
+    boolean hit(long now) {
       if (first.get() == 0L) {
         first.compareAndSet(0L, now);
       }
-      last.accumulateAndGet(now, Math::max);
-      count.incrementAndGet();
+      long l;
+      while (now > (l = last.get()) && !last.compareAndSet(l, now)) {
+        // another thread moved it; retry while ours is later (usually no write at all within a millisecond)
+      }
+      long n;
+      do {
+        n = count.get();
+        if (n == RETIRED) {
+          return false;
+        }
+      } while (!count.compareAndSet(n, n + 1));
+      return true;
     }
   }
 
@@ -95,22 +111,26 @@ final class EventAggregator {
       singles.add(new EventItem(probe, broker, 1, now, now));
       return;
     }
-    Counter c = aggregates.get(probe);
-    if (c == null) {
-      if (aggregatesSize.incrementAndGet() > capacity) {
-        aggregatesSize.decrementAndGet();
-        dropped.incrementAndGet();
+    while (true) {
+      Counter c = aggregates.get(probe);
+      if (c == null) {
+        if (aggregatesSize.incrementAndGet() > capacity) {
+          aggregatesSize.decrementAndGet();
+          dropped.incrementAndGet();
+          return;
+        }
+        Counter fresh = new Counter();
+        c = aggregates.putIfAbsent(probe.copy(), fresh);
+        if (c == null) {
+          c = fresh;
+        } else {
+          aggregatesSize.decrementAndGet();
+        }
+      }
+      if (c.hit(now)) {
         return;
       }
-      Counter fresh = new Counter();
-      c = aggregates.putIfAbsent(probe.copy(), fresh);
-      if (c == null) {
-        c = fresh;
-      } else {
-        aggregatesSize.decrementAndGet();
-      }
     }
-    c.hit(now);
   }
 
   private boolean individualAllowed(String who, long minute) {
@@ -156,10 +176,10 @@ final class EventAggregator {
       if (closed) {
         it.remove();
         aggregatesSize.decrementAndGet();
-        take(k, c, out);
+        take(k, c, true, out);
       } else if (!c.shippedOnce) {
         c.shippedOnce = true;
-        take(k, c, out);
+        take(k, c, false, out);
       }
     }
     if (currentMinute != lastWindowSweep) {
@@ -182,12 +202,13 @@ final class EventAggregator {
       Map.Entry<EventKey, Counter> e = it.next();
       it.remove();
       aggregatesSize.decrementAndGet();
-      take(e.getKey(), e.getValue(), out);
+      take(e.getKey(), e.getValue(), true, out);
     }
   }
 
-  private void take(EventKey k, Counter c, List<EventItem> out) {
-    long n = c.count.getAndSet(0L);
+  /** Moves a counter's count into an item; {@code retire}: the counter has left the map and takes no more. */
+  private void take(EventKey k, Counter c, boolean retire, List<EventItem> out) {
+    long n = c.count.getAndSet(retire ? Counter.RETIRED : 0L);
     if (n <= 0L) {
       return;
     }
