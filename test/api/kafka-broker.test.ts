@@ -268,6 +268,34 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
     expect((await stream(undefined)).status).toBe(400);
   });
 
+  it.skipIf(skip)(`concurrent changes: every one arrives, in strictly increasing revisions (${name})`, async () => {
+    const since = (await replica(w.lkc, w.broker)).json().revision as number;
+    const owners: string[] = [];
+    for (let i = 0; i < 12; i++) owners.push(await createServiceAccount(h, `concurrent-${i}`));
+    const s = await stream(since);
+    const created = await Promise.all(owners.map((owner) => createKey(h, w.lkc, { owner })));
+    const want = new Set(created.map((k) => k.key));
+    const got = new Set<string>();
+    const revisions: number[] = [];
+    while ([...want].some((id) => !got.has(id))) {
+      const frame = await change(s, () => true);
+      revisions.push(frame.revision);
+      for (const k of frame.keys) got.add(k.id);
+    }
+    for (let i = 1; i < revisions.length; i++) expect(revisions[i]!).toBeGreaterThan(revisions[i - 1]!);
+    // the last frame covers the last of the twelve revisions
+    expect(revisions.at(-1)).toBe((await replica(w.lkc, w.broker)).json().revision);
+    s.close();
+  });
+
+  it.skipIf(skip)(`documents the three endpoints in /openapi.json (${name})`, async () => {
+    const doc = (await h.call({ method: 'GET', url: '/openapi.json', auth: null })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/keyward/v1/kafka/clusters/{id}/replica'] ?? {})).toContain('get');
+    expect(Object.keys(doc.paths['/keyward/v1/kafka/clusters/{id}/replica/stream'] ?? {})).toContain('get');
+    expect(Object.keys(doc.paths['/keyward/v1/kafka/clusters/{id}/events'] ?? {})).toContain('post');
+    expect(JSON.stringify(doc.paths['/keyward/v1/kafka/clusters/{id}/replica/stream'])).toContain('text/event-stream');
+  });
+
   it.skipIf(skip)(`bounds the streams per cluster and ends them when the server closes (${name})`, async () => {
     const service = h.server.runtime.services.kafkaBroker;
     const revision = (await replica(w.lkc, w.broker)).json().revision as number;
