@@ -14,7 +14,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const BROKER_POM = join(ROOT, 'test/kafka/broker/pom.xml');
 export const BROKER_LIBS = join(ROOT, 'test/kafka/broker/target/libs');
 export const BROKER_LOG4J = join(ROOT, 'test/kafka/broker/log4j2.properties');
-export const PLUGIN_JAR = join(ROOT, 'kafka/target/keyward-kafka.jar');
+/** The plugin jar (KEYWARD_KAFKA_PLUGIN_JAR overrides, e.g. a jar built elsewhere). */
+export const PLUGIN_JAR = process.env.KEYWARD_KAFKA_PLUGIN_JAR ?? join(ROOT, 'kafka/target/keyward-kafka.jar');
 
 export const javaInstalled = spawnSync('java', ['-version']).status === 0;
 export const kcatInstalled = spawnSync('kcat', ['-V']).status === 0;
@@ -29,7 +30,7 @@ export function ensureBrokerLibs(): void {
 /** The plugin jar; built (without its unit tests) when absent. CI builds it with its tests first. */
 export function ensurePluginJar(): void {
   if (existsSync(PLUGIN_JAR)) return;
-  const result = spawnSync('mvn', ['-q', '-B', '-f', join(ROOT, 'kafka/pom.xml'), '-DskipTests', 'package'], { stdio: 'inherit', timeout: 300_000 });
+  const result = spawnSync('mvn', ['-q', '-B', '-f', join(ROOT, 'kafka/pom.xml'), '-Dmaven.test.skip=true', 'package'], { stdio: 'inherit', timeout: 300_000 });
   if (result.status !== 0) throw new Error('could not build kafka/target/keyward-kafka.jar');
 }
 

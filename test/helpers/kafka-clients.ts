@@ -14,11 +14,16 @@ export interface JavaAnswer {
   error?: string;
   message?: string;
   values?: string[];
+  acls?: Array<{ principal: string; host: string; operation: string; permission: string; resource_type: string; resource_name: string; pattern_type: string }>;
 }
 
 export interface JavaClient {
   produce(topic: string, value: string): Promise<JavaAnswer>;
   fetch(topic: string, min?: number, timeoutMs?: number): Promise<JavaAnswer>;
+  /** DescribeAcls with the ANY filter (what `kafka-acls --list` sends) */
+  describeAcls(): Promise<JavaAnswer>;
+  /** CreateAcls: one ALLOW on a literal topic */
+  createAcl(principal: string, topic: string, operation: string): Promise<JavaAnswer>;
   close(): Promise<void>;
   stderr(): string;
 }
@@ -62,6 +67,8 @@ export async function startJavaClient(broker: KafkaBroker, username: string, pas
   return {
     produce: (topic, value) => call({ op: 'produce', topic, value }),
     fetch: (topic, min = 1, timeoutMs = 5000) => call({ op: 'fetch', topic, min, timeout_ms: timeoutMs }, timeoutMs + 15_000),
+    describeAcls: () => call({ op: 'describe_acls' }),
+    createAcl: (principal, topic, operation) => call({ op: 'create_acl', principal, topic, operation }),
     stderr: () => stderr,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,6 +18,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -28,6 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   java -cp 'broker-libs/*' OpenConnectionClient.java BOOTSTRAP USERNAME   (password: env KAFKA_PASSWORD)
  *   {"op":"produce","topic":"orders","value":"v"}
  *   {"op":"fetch","topic":"orders","min":1,"timeout_ms":5000}
+ *   {"op":"describe_acls"}    (kafka-acls --list: DescribeAcls, any)
+ *   {"op":"create_acl","principal":"User:sa-x","topic":"orders","operation":"READ"}
  */
 public final class OpenConnectionClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +72,8 @@ public final class OpenConnectionClient {
     consumerProps.put("auto.offset.reset", "earliest");
 
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+         Admin admin = Admin.create(common)) {
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       emit(JSON.createObjectNode().put("ok", true).put("ready", true), producer, consumer);
       String line;
@@ -86,6 +98,25 @@ public final class OpenConnectionClient {
               for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) values.add(record.value());
             }
             answer.put("ok", values.size() >= min);
+          } else if (op.equals("describe_acls")) {
+            var acls = answer.putArray("acls");
+            for (AclBinding binding : admin.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS)) {
+              acls.addObject()
+                  .put("principal", binding.entry().principal())
+                  .put("host", binding.entry().host())
+                  .put("operation", binding.entry().operation().name())
+                  .put("permission", binding.entry().permissionType().name())
+                  .put("resource_type", binding.pattern().resourceType().name())
+                  .put("resource_name", binding.pattern().name())
+                  .put("pattern_type", binding.pattern().patternType().name());
+            }
+            answer.put("ok", true);
+          } else if (op.equals("create_acl")) {
+            AclBinding binding = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, command.path("topic").asText(), PatternType.LITERAL),
+                new AccessControlEntry(command.path("principal").asText(), "*", AclOperation.fromString(command.path("operation").asText()), AclPermissionType.ALLOW));
+            admin.createAcls(List.of(binding)).all().get(10, TimeUnit.SECONDS);
+            answer.put("ok", true);
           } else {
             answer.put("ok", false).put("error", "UnknownCommand");
           }

@@ -1,0 +1,3 @@
+import { revocationScenarios } from './revocation-scenarios.js';
+
+revocationScenarios('SQLite', { dialect: 'sqlite' });
