@@ -521,7 +521,14 @@ function registeredRoutes(tree: string): string[] {
 }
 
 const MANAGEMENT_PREFIXES = ['/org/', '/cmk/', '/srcm/', '/iam/', '/kafka/', '/keyward/v1/'];
-const DATA_PLANE = ['POST /keyward/v1/verify', 'GET /keyward/v1/auth/basic'];
+const DATA_PLANE = [
+  'POST /keyward/v1/verify',
+  'GET /keyward/v1/auth/basic',
+  // the Kafka broker's own endpoints: only its cluster's KafkaBroker key (test/api/kafka-broker.test.ts)
+  'GET /keyward/v1/kafka/clusters/:id/replica',
+  'GET /keyward/v1/kafka/clusters/:id/replica/stream',
+  'POST /keyward/v1/kafka/clusters/:id/events',
+];
 
 describe.each(DIALECTS)('the permission matrix on $name', ({ name, skip, create }) => {
   let h: ApiHarness;
