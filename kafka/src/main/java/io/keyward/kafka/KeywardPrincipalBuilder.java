@@ -66,7 +66,7 @@ public final class KeywardPrincipalBuilder implements KafkaPrincipalBuilder, Kaf
     if ("PLAIN".equals(mechanism)) {
       principal = plain(server);
     } else if ("OAUTHBEARER".equals(mechanism)) {
-      principal = oauthBearer(server);
+      principal = oauthBearer(sasl, server);
     } else {
       return fallback.build(context);
     }
@@ -83,15 +83,37 @@ public final class KeywardPrincipalBuilder implements KafkaPrincipalBuilder, Kaf
     return new KeywardPrincipal(KafkaPrincipal.USER_TYPE, key.ownerId(), key.id(), "PLAIN");
   }
 
-  private KafkaPrincipal oauthBearer(SaslServer server) {
+  /**
+   * keyward's token: {@code sub} the owner, {@code key_id} the key. Kafka's validator has checked the signature and
+   * lifetime; the replica decides the rest as for PLAIN (key known and of that owner, key and owner ACTIVE, not
+   * expired). A refusal is audited with its reason and fails the session (Kafka closes the connection).
+   */
+  private KafkaPrincipal oauthBearer(SaslAuthenticationContext context, SaslServer server) {
     Object negotiated = server.getNegotiatedProperty(OAUTHBEARER_TOKEN);
     if (!(negotiated instanceof OAuthBearerToken token)) {
       throw new SaslAuthenticationException("Authentication failed: no validated OAUTHBEARER token");
     }
     String[] claims = subjectAndKey(token.value());
     String subject = claims[0] != null ? claims[0] : token.principalName();
-    if (subject == null || subject.isEmpty()) throw new SaslAuthenticationException("Authentication failed: the token names no subject");
-    return new KeywardPrincipal(KafkaPrincipal.USER_TYPE, subject, claims[1], "OAUTHBEARER");
+    String keyId = claims[1];
+    KeywardRuntime rt = runtime();
+    long now = rt.nowMs();
+    String reason;
+    KeyEntry key = keyId == null ? null : rt.replica().key(keyId);
+    if (rt.replica().stale(now)) {
+      reason = KeywardPlainCallbackHandler.REPLICA_UNAVAILABLE;
+    } else if (subject == null || key == null || !key.ownerId().equals(subject)) {
+      reason = LoginCheck.Result.INVALID_CREDENTIALS.name();
+    } else {
+      LoginCheck.Result result = LoginCheck.status(key, now);
+      if (result == LoginCheck.Result.VALID) return new KeywardPrincipal(KafkaPrincipal.USER_TYPE, subject, keyId, "OAUTHBEARER");
+      reason = result.name();
+    }
+    rt.metrics().loginFailed();
+    String reported = KeywardPlainCallbackHandler.reportableKeyId(keyId);
+    rt.shipper().authenticationFailed(reported, key == null ? null : key.principal(), reason, context.listenerName(),
+        context.securityProtocol().name() + "/OAUTHBEARER");
+    throw new SaslAuthenticationException("Authentication failed: the token's key is not valid for this cluster (" + reason + ")");
   }
 
   /** {@code sub} and {@code key_id} of a JWT's payload (its signature was checked by Kafka's validator). */

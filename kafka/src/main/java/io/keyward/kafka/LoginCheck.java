@@ -36,6 +36,17 @@ public final class LoginCheck {
     return Result.VALID;
   }
 
+  /**
+   * The checks after the credentials, for a session whose credential was verified elsewhere (an OAUTHBEARER token
+   * validated by Kafka): key status, owner status, expiry. A null key → INVALID_CREDENTIALS.
+   */
+  public static Result status(KeyEntry key, long nowMs) {
+    if (key == null) return Result.INVALID_CREDENTIALS;
+    if (!key.active() || !key.ownerActive()) return Result.DISABLED;
+    if (key.expiresAtMs() <= nowMs) return Result.EXPIRED;
+    return Result.VALID;
+  }
+
   /** SHA-256 of the UTF-8 bytes. */
   static byte[] sha256(String text) {
     try {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.PlaintextAuthenticationContext;
@@ -80,8 +81,17 @@ class KeywardPrincipalBuilderTest {
     }
   }
 
+  private static OAuthBearerSaslServer tokenSession(OAuthBearerUnsecuredValidatorCallbackHandler validator, String claims) throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    String token = b64("{\"alg\":\"none\"}") + "." + b64("{" + claims + ",\"iat\":" + (now - 5) + ",\"exp\":" + (now + 600) + "}") + ".";
+    OAuthBearerSaslServer server = new OAuthBearerSaslServer(validator);
+    server.evaluateResponse(("n,,\u0001auth=Bearer " + token + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
+    assertTrue(server.isComplete());
+    return server;
+  }
+
   @Test
-  void oauthBearerSessionsMapSubAndKeyId() throws Exception {
+  void oauthBearerSessionsMapSubAndKeyIdUnderTheReplicasRules() throws Exception {
     try (FakeKeyward keyward = new FakeKeyward()) {
       KeywardPrincipalBuilder builder = new KeywardPrincipalBuilder();
       builder.configure(settings(keyward));
@@ -89,18 +99,41 @@ class KeywardPrincipalBuilderTest {
       validator.configure(Map.of(), "OAUTHBEARER", List.of(new AppConfigurationEntry(OAuthBearerLoginModule.class.getName(),
           AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, Map.of())));
       try {
-        long now = System.currentTimeMillis() / 1000;
-        String token = b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"sa-alpha\",\"key_id\":\"AAAAAAAAAAAAAAA1\",\"iat\":"
-            + (now - 5) + ",\"exp\":" + (now + 600) + ",\"scope\":\"kafka\"}") + ".";
-        OAuthBearerSaslServer server = new OAuthBearerSaslServer(validator);
-        server.evaluateResponse(("n,,\u0001auth=Bearer " + token + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
-        assertTrue(server.isComplete());
+        KeywardRuntime rt = KeywardRuntime.acquire(settings(keyward));
+        rt.release();
+        rt.replica().firstLoad().get(10, TimeUnit.SECONDS);
+        OAuthBearerSaslServer server = tokenSession(validator, "\"sub\":\"sa-alpha\",\"key_id\":\"AAAAAAAAAAAAAAA1\",\"scope\":\"kafka\"");
         KafkaPrincipal p = builder.build(new SaslAuthenticationContext(server, SecurityProtocol.SASL_PLAINTEXT, CLIENT, "SASL_PLAINTEXT"));
         KeywardPrincipal kp = assertInstanceOf(KeywardPrincipal.class, p);
         assertEquals("User:sa-alpha", kp.toString());
         assertEquals("AAAAAAAAAAAAAAA1", kp.keyId());
         assertEquals("OAUTHBEARER", kp.mechanism());
-        assertTrue(FakeKeyward.await(5_000, () -> keyward.events.stream().anyMatch(e -> "SASL_PLAINTEXT/OAUTHBEARER".equals(e.path("mechanism").asText()))));
+        assertTrue(FakeKeyward.await(5_000, () -> keyward.events.stream().anyMatch(e -> "SASL_PLAINTEXT/OAUTHBEARER".equals(e.path("mechanism").asText())
+            && "SUCCESS".equals(e.path("result").asText()))));
+        assertEquals(1, rt.metrics().getLoginsSucceeded());
+
+        String[][] refused = {
+            {"\"sub\":\"sa-beta\",\"key_id\":\"DDDDDDDDDDDDDDD1\"", "DISABLED", "DDDDDDDDDDDDDDD1"},
+            {"\"sub\":\"u-gamma\",\"key_id\":\"EEEEEEEEEEEEEEE1\"", "EXPIRED", "EEEEEEEEEEEEEEE1"},
+            {"\"sub\":\"sa-beta\",\"key_id\":\"AAAAAAAAAAAAAAA1\"", "INVALID_CREDENTIALS", "AAAAAAAAAAAAAAA1"},
+            {"\"sub\":\"sa-alpha\",\"key_id\":\"ZZZZZZZZZZZZZZZ9\"", "INVALID_CREDENTIALS", "ZZZZZZZZZZZZZZZ9"},
+            {"\"sub\":\"sa-alpha\"", "INVALID_CREDENTIALS", null}};
+        for (String[] c : refused) {
+          KeywardPrincipalBuilder perConnection = new KeywardPrincipalBuilder();
+          perConnection.configure(settings(keyward));
+          try {
+            OAuthBearerSaslServer s = tokenSession(validator, c[0]);
+            SaslAuthenticationException e = assertThrows(SaslAuthenticationException.class,
+                () -> perConnection.build(new SaslAuthenticationContext(s, SecurityProtocol.SASL_PLAINTEXT, CLIENT, "SASL_PLAINTEXT")), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(FakeKeyward.await(5_000, () -> keyward.events.stream().anyMatch(ev -> c[1].equals(ev.path("reason").asText())
+                && (c[2] == null ? ev.path("key").isNull() : c[2].equals(ev.path("key").asText()))
+                && "SASL_PLAINTEXT/OAUTHBEARER".equals(ev.path("mechanism").asText()))), c[0]);
+          } finally {
+            perConnection.close();
+          }
+        }
+        assertEquals(5, rt.metrics().getLoginsFailed());
       } finally {
         builder.close();
         validator.close();

@@ -40,6 +40,15 @@ class LoginCheckTest {
   }
 
   @Test
+  void aSessionVerifiedElsewhereGetsTheChecksAfterTheCredentials() {
+    assertEquals(VALID, LoginCheck.status(key(true, true, Long.MAX_VALUE), NOW));
+    assertEquals(INVALID_CREDENTIALS, LoginCheck.status(null, NOW));
+    assertEquals(DISABLED, LoginCheck.status(key(false, true, Long.MAX_VALUE), NOW));
+    assertEquals(DISABLED, LoginCheck.status(key(true, false, Long.MAX_VALUE), NOW));
+    assertEquals(EXPIRED, LoginCheck.status(key(true, true, NOW), NOW));
+  }
+
+  @Test
   void theSecretIsHashedAsUtf8() {
     KeyEntry k = new KeyEntry("AAAAAAAAAAAAAAA1", LoginCheck.sha256("kw_é"), true, "sa-x", "service-account", true, Long.MAX_VALUE);
     assertEquals(VALID, LoginCheck.check(k, "AAAAAAAAAAAAAAA1", "kw_é", NOW));
