@@ -67,4 +67,10 @@ describe('logins refused by a real Kafka broker, audited with their reason (SQLi
     expect((await login(short.key, short.secret)).code).not.toBe(0);
     await failure(short.key, 'EXPIRED');
   }, 60_000);
+
+  it("the broker's log carries no secret (neither the clients' nor its own)", async () => {
+    expect(stack.broker.log()).toContain('keyward');
+    expect(stack.broker.log()).not.toMatch(/kw_[0-9A-Za-z]{20}/);
+    expect(stack.broker.log()).not.toContain(stack.brokerKey.secret);
+  });
 });

@@ -20,7 +20,7 @@ const REVOCATIONS: Revocation[] = [
   { name: 'deleting the key', reason: 'KEY_REVOKED', revoke: async (s, x) => void (await s.ok('api-key', 'delete', x.key.key, '--force')) },
   { name: 'disabling the key', reason: 'KEY_REVOKED', revoke: async (s, x) => void (await s.ok('api-key', 'disable', x.key.key)) },
   { name: 'disabling its service account', reason: 'OWNER_DISABLED', revoke: async (s, x) => void (await s.ok('iam', 'service-account', 'disable', x.sa)) },
-  { name: 'deleting its role binding', reason: 'NO_GRANT', revoke: async (s, x) => void (await s.ok('iam', 'rbac', 'role-binding', 'delete', x.binding)) },
+  { name: 'deleting its role binding', reason: 'NO_GRANT', revoke: async (s, x) => void (await s.ok('iam', 'rbac', 'role-binding', 'delete', x.binding, '--force')) },
   {
     name: 'adding a DENY ACL',
     reason: 'DENY_ACL',
