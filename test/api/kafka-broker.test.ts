@@ -156,7 +156,7 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
 
   it.skipIf(skip)(`POST events: 202 with the count, audited as kafka.* events; a bad item is a 422 naming its field (${name})`, async () => {
     const time = new Date().toISOString();
-    const post = (payload: unknown) => h.call({ method: 'POST', url: `/keyward/v1/kafka/clusters/${w.lkc}/events`, auth: w.broker, payload });
+    const post = (payload: Array<Record<string, unknown>>) => h.call({ method: 'POST', url: `/keyward/v1/kafka/clusters/${w.lkc}/events`, auth: w.broker, payload });
     const item = {
       type: 'authentication', time, key: w.app.key, principal: `User:${w.appSa}`, result: 'SUCCESS', reason: null, api: null, operation: null, resource_type: null, resource_name: null,
       pattern_type: null, client_address: '127.0.0.1', client_id: 'orders-consumer', listener: 'SASL_PLAINTEXT', broker: '1', mechanism: 'SASL_PLAINTEXT/PLAIN', count: 3, first_time: time, last_time: time, source: null,
