@@ -144,7 +144,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       openapi: '3.1.0',
       info: { title: 'keyward', version: '0.1.0', description: 'API keys, service accounts, role bindings, ACLs and audit log.' },
       servers: [{ url: options.publicUrl }],
-      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'A cloud API key and its secret' } } },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic', description: 'A cloud API key and its secret' },
+          brokerAuth: { type: 'http', scheme: 'basic', description: "A Kafka broker's key: a key of the cluster whose owner holds KafkaBroker on it (keyward kafka cluster broker-config)" },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
 import { ErrorBody, Nullable } from '../schemas.js';
-import { security, type RouteDeps } from './route-deps.js';
+import type { RouteDeps } from './route-deps.js';
 import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
 import { BrokerEventBatchSchema, MAX_BROKER_EVENTS } from '../../services/kafka/broker-events.js';
 
@@ -45,6 +45,7 @@ const ReplicaSchema = Type.Object({
 const StreamQuery = Type.Object({ since: Type.Optional(Type.String({ maxLength: 16, description: 'the revision the broker holds' })) });
 
 const REVISION = /^[0-9]{1,15}$/;
+const security = [{ brokerAuth: [] }];
 /** A broker that stops reading is cut off once this much is waiting for it (it reconnects and resumes). */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
