@@ -386,11 +386,21 @@ public final class KeywardAuthorizer implements Authorizer {
   }
 
   /**
-   * The listener's security protocol ({@code SASL_PLAINTEXT}, {@code SASL_SSL}, …). The SASL mechanism of a session
-   * is recorded with its authentication event; the request context does not carry it.
+   * The listener's security protocol and the session's SASL mechanism, as keyward's audit log names them
+   * ({@code SASL_PLAINTEXT/PLAIN}, {@code SASL_SSL/OAUTHBEARER}); the protocol alone when the session is not keyward's.
    */
   static String mechanismOf(AuthorizableRequestContext ctx) {
-    return ctx.securityProtocol() == null ? null : ctx.securityProtocol().name;
+    if (ctx.securityProtocol() == null) return null;
+    String protocol = ctx.securityProtocol().name;
+    String mechanism = ctx.principal() instanceof KeywardPrincipal p ? p.mechanism() : null;
+    if (mechanism == null) return protocol;
+    return switch (protocol + '/' + mechanism) {
+      case "SASL_PLAINTEXT/PLAIN" -> "SASL_PLAINTEXT/PLAIN";
+      case "SASL_PLAINTEXT/OAUTHBEARER" -> "SASL_PLAINTEXT/OAUTHBEARER";
+      case "SASL_SSL/PLAIN" -> "SASL_SSL/PLAIN";
+      case "SASL_SSL/OAUTHBEARER" -> "SASL_SSL/OAUTHBEARER";
+      default -> protocol + '/' + mechanism;
+    };
   }
 
   // ---- ACLs -------------------------------------------------------------------------------------------------
