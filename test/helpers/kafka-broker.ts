@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 /**
  * A real Apache Kafka 4.1.2 broker for the tests and the benchmark: single-node KRaft, broker and
  * controller in one JVM, on free loopback ports, with its own storage and log file.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
+// test/helpers/ under vitest, dist/test/helpers/ when built into the benchmark (npm run bench:kafka)
+export const ROOT = resolve(import.meta.dirname, basename(resolve(import.meta.dirname, '../..')) === 'dist' ? '../../..' : '../..');
 export const BROKER_POM = join(ROOT, 'test/kafka/broker/pom.xml');
 export const BROKER_LIBS = join(ROOT, 'test/kafka/broker/target/libs');
 export const BROKER_LOG4J = join(ROOT, 'test/kafka/broker/log4j2.properties');

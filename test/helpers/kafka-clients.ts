@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, logLevel, type ISocketFactory, type SASLOptions } from 'kafkajs';
-import { BROKER_LIBS, type KafkaBroker } from './kafka-broker.js';
+import { BROKER_LIBS, ROOT, type KafkaBroker } from './kafka-broker.js';
 
-const CLIENTS = resolve(import.meta.dirname, '../kafka/clients');
+const CLIENTS = join(ROOT, 'test/kafka/clients');
 
 export interface JavaAnswer {
   ok: boolean;
