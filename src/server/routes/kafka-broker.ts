@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
 import { ErrorBody, Nullable } from '../schemas.js';
+import { scrub } from '../errors.js';
 import type { RouteDeps } from './route-deps.js';
 import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
 import { BrokerEventBatchSchema, MAX_BROKER_EVENTS } from '../../services/kafka/broker-events.js';
@@ -138,6 +139,9 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
           if (raw.destroyed || raw.writableEnded) return;
           head();
           raw.end();
+        },
+        failed(error) {
+          request.log.warn({ err: { type: (error as Error).name, message: scrub((error as Error).message ?? '') }, cluster: identity(request).clusterId }, 'replica stream ended by an error');
         },
       });
       reply.hijack();

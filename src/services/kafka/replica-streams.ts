@@ -18,6 +18,8 @@ export interface StreamSink {
   write(text: string): void;
   /** Ends the response. */
   end(): void;
+  /** The stream ends because of this error (the database gone); the broker reconnects and resumes. */
+  failed?(error: unknown): void;
 }
 
 export interface ReplicaStreamOptions {
@@ -137,6 +139,7 @@ export function createReplicaStreams(deps: ReplicaStreamDeps, options: ReplicaSt
               } while (again && !ended);
             } catch (error) {
               deps.onError?.(error);
+              sink.failed?.(error);
               stream.close(); // the broker reconnects and resumes from its revision
             } finally {
               pumping = false;
