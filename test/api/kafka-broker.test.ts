@@ -131,6 +131,10 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
       await replica(w.other, w.broker), // this broker's key, another cluster
       await replica(w.lkc, w.app), // a key of this cluster without KafkaBroker
     ];
+    // KafkaBroker on the other cluster, a key on this one
+    const elsewhere = await createServiceAccount(h, 'broker-elsewhere');
+    await bind(`User:${elsewhere}`, 'KafkaBroker', clusterCrn(w.other));
+    forbidden.push(await replica(w.lkc, await createKey(h, w.lkc, { owner: elsewhere })));
     for (const res of forbidden) expectError(res, 403, 'user_unauthorized');
     const streamRefused = await stream(0, w.app);
     expect(streamRefused.status).toBe(403);
