@@ -49,7 +49,10 @@ export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.P
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${err}`));
+    }, 20_000);
     const check = () => {
       const match = /keyward listening on (http:\/\/[^\s]+)/.exec(err);
       if (match) {

@@ -56,7 +56,7 @@ describe('keyward protects a real Kafka broker: the seed workflow (SQLite)', () 
 
   it('consume is refused until DeveloperRead is bound, then allowed on the same connection', async () => {
     const client = await java(key);
-    const refused = await client.fetch('orders', 1, 1500);
+    const refused = await client.fetch('orders', 1, 8000);
     expect(refused).toMatchObject({ ok: false, error: 'TopicAuthorizationException' });
     const before = refused.connections;
     await stack.bind(`User:${sa}`, 'DeveloperRead', 'Topic:orders');
