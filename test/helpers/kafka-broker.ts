@@ -20,6 +20,18 @@ export const PLUGIN_JAR = process.env.KEYWARD_KAFKA_PLUGIN_JAR ?? join(ROOT, 'ka
 
 export const javaInstalled = spawnSync('java', ['-version']).status === 0;
 export const kcatInstalled = spawnSync('kcat', ['-V']).status === 0;
+const mavenInstalled = spawnSync('mvn', ['-v']).status === 0;
+
+/**
+ * Can the real-broker tests run here (Java 17, Maven or the jars already fetched, kcat)? CI installs
+ * all of it and sets KEYWARD_REQUIRE_KAFKA=1, so there nothing is skipped.
+ */
+export const kafkaAvailable = javaInstalled && kcatInstalled && (mavenInstalled || existsSync(join(BROKER_LIBS, 'kafka_2.13-4.1.2.jar')));
+if (!kafkaAvailable) {
+  const missing = [!javaInstalled && 'java', !kcatInstalled && 'kcat', !mavenInstalled && 'mvn'].filter(Boolean).join(', ');
+  if (process.env.KEYWARD_REQUIRE_KAFKA === '1') throw new Error(`the real-broker tests are required (KEYWARD_REQUIRE_KAFKA=1) but ${missing} is missing`);
+  process.stderr.write(`\n*** ${missing} not found: the real Kafka broker suites are SKIPPED ***\n\n`);
+}
 
 /** The broker's jars from Maven Central (cached in ~/.m2): `npm run kafka:broker`, here on first use. */
 export function ensureBrokerLibs(): void {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startJavaClient } from '../helpers/kafka-clients.js';
-import { kcat, kcatConfig, standardAuthorizerProperties, startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker.js';
+import { kafkaAvailable, kcat, kcatConfig, standardAuthorizerProperties, startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker.js';
 
 /**
  * The harness itself, without keyward: Apache Kafka 4.1.2 with its own StandardAuthorizer and static
  * PLAIN users (the benchmark's baseline). Both clients produce and consume; ACLs decide; a restart
  * keeps the storage.
  */
-describe('the real Kafka 4.1.2 broker harness (StandardAuthorizer, static PLAIN users)', () => {
+describe.skipIf(!kafkaAvailable)('the real Kafka 4.1.2 broker harness (StandardAuthorizer, static PLAIN users)', () => {
   let broker: KafkaBroker;
   const users = { admin: 'admin-secret', alice: 'alice-secret' };
   const client = (username: string, password: string) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../helpers/databases.js';
-import { kcat, kcatConfig, sleep, tcpOpen } from '../helpers/kafka-broker.js';
+import { kafkaAvailable, kcat, kcatConfig, sleep, tcpOpen } from '../helpers/kafka-broker.js';
 import { startJavaClient, type JavaClient } from '../helpers/kafka-clients.js';
 import { eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafka.js';
 
@@ -10,7 +10,7 @@ import { eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafk
  * keyward back → what changed meanwhile arrives; the broker restarted while keyward is down accepts
  * no connection until keyward is back.
  */
-describe.skipIf(!postgresAvailable)('a real Kafka broker while keyward is down (PostgreSQL, two instances)', () => {
+describe.skipIf(!postgresAvailable || !kafkaAvailable)('a real Kafka broker while keyward is down (PostgreSQL, two instances)', () => {
   let stack: KeywardKafka;
   let sa: string;
   let key: { key: string; secret: string };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kcat, kcatConfig, sleep } from '../helpers/kafka-broker.js';
+import { kafkaAvailable, kcat, kcatConfig, sleep } from '../helpers/kafka-broker.js';
 import { kafkajsClient } from '../helpers/kafka-clients.js';
 import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafka.js';
 
@@ -7,7 +7,7 @@ import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from '
  * Refused at login by the real broker, each audited with its reason: a wrong secret, an unknown key,
  * a key of another cluster, an expired key (kcat, i.e. librdkafka, and kafkajs).
  */
-describe('logins refused by a real Kafka broker, audited with their reason (SQLite)', () => {
+describe.skipIf(!kafkaAvailable)('logins refused by a real Kafka broker, audited with their reason (SQLite)', () => {
   let stack: KeywardKafka;
   let sa: string;
   let good: { key: string; secret: string };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
+import { kafkaAvailable } from '../helpers/kafka-broker.js';
 import { kafkajsClient } from '../helpers/kafka-clients.js';
 import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafka.js';
 
@@ -8,7 +9,7 @@ import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from '
  * Kafka's own OAuthBearerValidatorCallbackHandler validates it against keyward's JWKS, and the plugin
  * maps `sub`/`key_id` to the same principal and key as PLAIN, so the same grants and revocation apply.
  */
-describe('OAUTHBEARER with keyward tokens on a real Kafka broker (SQLite)', () => {
+describe.skipIf(!kafkaAvailable)('OAUTHBEARER with keyward tokens on a real Kafka broker (SQLite)', () => {
   let stack: KeywardKafka;
   let sa: string;
   let key: { key: string; secret: string };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaAvailable } from '../helpers/kafka-broker.js';
 import { startJavaClient, type JavaClient } from '../helpers/kafka-clients.js';
 import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka, type StackOptions } from './keyward-kafka.js';
 
@@ -34,7 +35,7 @@ const REVOCATIONS: Revocation[] = [
  * syncs from one and every change is made through the other.
  */
 export function revocationScenarios(label: string, options: StackOptions & { skip?: boolean }): void {
-  describe.skipIf(options.skip)(`revocation reaches open connections on a real Kafka broker (${label})`, () => {
+  describe.skipIf(options.skip || !kafkaAvailable)(`revocation reaches open connections on a real Kafka broker (${label})`, () => {
     let stack: KeywardKafka;
     const clients: JavaClient[] = [];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
-import { kcat, kcatConfig, sleep } from '../helpers/kafka-broker.js';
+import { kafkaAvailable, kcat, kcatConfig, sleep } from '../helpers/kafka-broker.js';
 import { kafkajsClient, startJavaClient, type JavaClient } from '../helpers/kafka-clients.js';
 import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafka.js';
 
@@ -9,7 +9,7 @@ import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from '
  * account's key produces, consumes once DeveloperRead is bound (on the same connection), rotates on a
  * live producer, and `kafka-acls`-style DescribeAcls/CreateAcls meet keyward's ACLs.
  */
-describe('keyward protects a real Kafka broker: the seed workflow (SQLite)', () => {
+describe.skipIf(!kafkaAvailable)('keyward protects a real Kafka broker: the seed workflow (SQLite)', () => {
   let stack: KeywardKafka;
   let sa: string;
   let key: { key: string; secret: string };
