@@ -69,6 +69,7 @@ export function revocationScenarios(label: string, options: StackOptions & { ski
           return answer.ok ? undefined : answer;
         });
         const latency = Date.now() - revokedAfter;
+        process.stderr.write(`[${label}] ${revocation.name}: the open connection refused ${latency} ms after the keyward call returned\n`);
         expect(refused.error).toBe('TopicAuthorizationException');
         expect(refused.connections).toBe(first.connections);
         expect(latency, `refused ${latency} ms after the keyward call returned (call took ${revokedAfter - started} ms)`).toBeLessThan(5000);
