@@ -8,6 +8,8 @@ import { basename, join, resolve } from 'node:path';
 /**
  * A real Apache Kafka 4.1.2 broker for the tests and the benchmark: single-node KRaft, broker and
  * controller in one JVM, on free loopback ports, with its own storage and log file.
+ * KEYWARD_KEEP_KAFKA=1 keeps each broker's directory (server.properties, broker.log, data) for a look
+ * after the run; KEYWARD_KAFKA_PLUGIN_JAR puts another plugin jar on the classpath.
  */
 
 // test/helpers/ under vitest, dist/test/helpers/ when built into the benchmark (npm run bench:kafka)
@@ -195,7 +197,10 @@ export async function startKafkaBroker(options: BrokerOptions = {}): Promise<Kaf
 
   const clusterId = randomBytes(16).toString('base64url');
   const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], { encoding: 'utf8', timeout: 60_000 });
-  if (format.status !== 0) throw new Error(`kafka-storage format failed: ${format.stdout}${format.stderr}`);
+  if (format.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`kafka-storage format failed: ${format.stdout}${format.stderr}`);
+  }
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -238,6 +243,7 @@ export async function startKafkaBroker(options: BrokerOptions = {}): Promise<Kaf
       await waitReady();
     } catch (error) {
       await stop();
+      if (process.env.KEYWARD_KEEP_KAFKA !== '1') rmSync(dir, { recursive: true, force: true });
       throw error;
     }
   }
