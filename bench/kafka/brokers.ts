@@ -22,7 +22,9 @@ export const COMMON_PROPERTIES: Record<string, string> = {
 
 // The harness kills its brokers when this process exits; their storage goes too, also after Ctrl-C.
 const storage = new Set<string>();
-process.once('exit', () => storage.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+process.once('exit', () => {
+  if (process.env.KEYWARD_KEEP_KAFKA !== '1') storage.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
 
 async function tracked(broker: Promise<KafkaBroker>): Promise<KafkaBroker> {
   const b = await broker;

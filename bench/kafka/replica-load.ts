@@ -5,7 +5,8 @@
  * cluster, and one for an empty cluster of the same store (only its broker key) for comparison.
  * Figures: the plugin's own load time (GET …/replica, parse, index; its log line "replica … loaded
  * … in N ms"), broker start → replica loaded and → listener open (the broker log's timestamps), and
- * the heap in use after a full GC (jcmd) with each replica.
+ * the heap in use after a full GC (jcmd) with each replica. Outside quick mode the big replica's
+ * broker is started a second time, when keyward has served that replica once already.
  */
 import type { KafkaBroker } from '../../test/helpers/kafka-broker.js';
 import { cleanup, startKeyward } from '../processes.js';
@@ -35,7 +36,10 @@ export interface BrokerLoad {
 
 export interface ReplicaLoadResult {
   seeded: { keys: number; roleBindings: number; acls: number; seconds: number; fileBytes: number };
+  /** the first load of the big replica (keyward has served it to nobody before) */
   big: BrokerLoad;
+  /** the same broker configuration started once more (keyward warm; not in quick mode) */
+  bigAgain: BrokerLoad | null;
   empty: BrokerLoad;
   /** the big replica's heap after GC minus the empty one's, bytes */
   heapCostBytes: number;
@@ -106,10 +110,12 @@ export async function measureReplicaLoad(settings: KafkaBenchSettings, log: (lin
     // empty first, so that the big replica is not served by a keyward warmed up by an earlier load of it
     const emptyLoad = await loadInto(empty, settings.heap, log);
     const bigLoad = await loadInto(big, settings.heap, log);
+    const bigAgain = settings.quick ? null : await loadInto(big, settings.heap, log);
     const replica = await keyward.replica(big);
     return {
       seeded: { keys: seed.rows, roleBindings: grants.roleBindings, acls: grants.acls, seconds: Number(seed.seconds.toFixed(1)), fileBytes: seed.fileBytes },
       big: bigLoad,
+      bigAgain,
       empty: emptyLoad,
       heapCostBytes: bigLoad.heap.usedAfterGcBytes - emptyLoad.heap.usedAfterGcBytes,
       replicaBytes: replica.bytes,

@@ -91,14 +91,15 @@ export function rows(o: Outcomes, settings: KafkaBenchSettings, targets: TargetR
   ] : []);
   const rp = o.replica;
   if (rp) {
-    out.push({ scenario: `replica load (${int(rp.big.keys)} keys, ${int(rp.seeded.roleBindings)} role bindings → ${int(rp.big.grants)} grants)`, figure: 'plugin: GET replica + parse + index', value: ms(rp.big.pluginLoadMs), target: '≤ 2000 ms', met: metOf('replica') });
+    out.push({ scenario: `replica load (${int(rp.big.keys)} keys, ${int(rp.seeded.roleBindings)} role bindings → ${int(rp.big.grants)} grants)`, figure: 'plugin: GET replica + parse + index, first start', value: ms(rp.big.pluginLoadMs), target: '≤ 2000 ms', met: metOf('replica') });
+    if (rp.bigAgain) out.push({ scenario: '', figure: 'the same, second broker start (keyward warm)', value: ms(rp.bigAgain.pluginLoadMs), target: '', met: '' });
     out.push({ scenario: '', figure: 'broker start → replica loaded, big / empty', value: `${ms(rp.big.startToLoadedMs)} / ${ms(rp.empty.startToLoadedMs)}`, target: '', met: '' });
     out.push({ scenario: '', figure: 'broker start → listener open, big / empty', value: `${ms(rp.big.startToReadyMs)} / ${ms(rp.empty.startToReadyMs)}`, target: '', met: '' });
     out.push({ scenario: '', figure: 'heap after full GC, big / empty', value: `${mib(rp.big.heap.usedAfterGcBytes)} / ${mib(rp.empty.heap.usedAfterGcBytes)}`, target: '', met: '' });
     out.push({ scenario: '', figure: 'heap cost of the replica (big − empty)', value: `${mib(rp.heapCostBytes)} (${(rp.heapCostBytes / Math.max(1, rp.big.keys)).toFixed(0)} B/key)`, target: 'stated', met: '' });
     out.push({ scenario: '', figure: 'replica JSON size', value: mib(rp.replicaBytes), target: '', met: '' });
   }
-  for (const [id, message] of Object.entries(o.failed)) out.push({ scenario: id, figure: 'FAILED', value: (message ?? '').slice(0, 120), target: '', met: 'NO' });
+  for (const [id, message] of Object.entries(o.failed)) out.push({ scenario: id, figure: `FAILED: ${(message ?? '').slice(0, 100)}`, value: '—', target: '', met: 'NO' });
   return out;
 }
 

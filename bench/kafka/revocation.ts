@@ -17,7 +17,7 @@ import type { Producer } from 'kafkajs';
 import { kafkajsClient, type CountingKafka } from '../../test/helpers/kafka-clients.js';
 import { createTopics, plain } from './brokers.js';
 import type { Credentials } from './keyward.js';
-import type { Stack } from './stack.js';
+import { accountPool, type Stack } from './stack.js';
 import { sleep, summarize, type Summary } from './stats.js';
 
 const TRIAL_TIMEOUT_MS = 10_000;
@@ -101,12 +101,11 @@ async function openProducer(stack: Stack, key: Credentials, topic: string): Prom
 
 export async function measureRevocation(stack: Stack, trials: number, log: (line: string) => void): Promise<RevocationResult> {
   const topic = 'bench-revocation';
-  const account = await stack.keyward.serviceAccount('bench-revocation');
-  await stack.keyward.bindTopic(`User:${account}`, 'DeveloperWrite', stack.environment, stack.setup.cluster, topic);
+  const nextAccount = accountPool(stack, 'bench-revocation', 'DeveloperWrite', topic);
   await createTopics(stack.broker, plain(stack.setup.brokerKey), [topic]);
   const open: OpenProducer[] = [];
   try {
-    for (let i = 0; i < trials; i++) open.push(await openProducer(stack, (await stack.keyward.createKey(account, stack.setup.cluster)).body, topic));
+    for (let i = 0; i < trials; i++) open.push(await openProducer(stack, (await stack.keyward.createKey(await nextAccount(), stack.setup.cluster)).body, topic));
     log(`  ${open.length} producers with open connections, one key each`);
     const results: RevocationTrial[] = [];
     for (const [i, p] of open.entries()) {
@@ -157,11 +156,13 @@ export async function measureRevocation(stack: Stack, trials: number, log: (line
 
 export async function measureNewKey(stack: Stack, trials: number, log: (line: string) => void): Promise<NewKeyResult> {
   const topic = 'bench-new-key';
-  const account = await stack.keyward.serviceAccount('bench-new-key');
-  await stack.keyward.bindTopic(`User:${account}`, 'DeveloperWrite', stack.environment, stack.setup.cluster, topic);
+  const nextAccount = accountPool(stack, 'bench-new-key', 'DeveloperWrite', topic);
   await createTopics(stack.broker, plain(stack.setup.brokerKey), [topic]);
   const results: NewKeyTrial[] = [];
   for (let i = 0; i < trials; i++) {
+    // the service account and its role binding exist before the key (the first key of each account too)
+    const account = await nextAccount();
+    await sleep(100);
     const sent = performance.now();
     const created = await stack.keyward.createKey(account, stack.setup.cluster);
     let refusedLogins = 0;

@@ -75,3 +75,26 @@ export async function addHaystack(stack: Stack, count: number): Promise<void> {
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 }
+
+/** keyward's default policy allows 10 keys per owner and resource. */
+const KEYS_PER_ACCOUNT = 10;
+
+/**
+ * Service accounts made on demand through the management API, each bound `role` on `topic` before
+ * its first key, each given at most 10 keys (the default policy's limit per owner and resource).
+ */
+export function accountPool(stack: Stack, name: string, role: string, topic: string): () => Promise<string> {
+  let current: string | undefined;
+  let used = 0;
+  let made = 0;
+  return async () => {
+    if (!current || used >= KEYS_PER_ACCOUNT) {
+      const id = (await stack.keyward.api<{ id: string }>('POST', '/iam/v2/service-accounts', { display_name: `${name}-${made++}`, description: 'keyward Kafka benchmark' })).body.id;
+      await stack.keyward.api('POST', '/iam/v2/role-bindings', { principal: `User:${id}`, role_name: role, crn_pattern: stack.topicCrn(topic) });
+      current = id;
+      used = 0;
+    }
+    used++;
+    return current;
+  };
+}
