@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 
 /**
  * A real Apache Kafka 4.1.2 broker for the tests and the benchmark: single-node KRaft, broker and
@@ -20,9 +20,21 @@ export const BROKER_LOG4J = join(ROOT, 'test/kafka/broker/log4j2.properties');
 /** The plugin jar (KEYWARD_KAFKA_PLUGIN_JAR overrides, e.g. a jar built elsewhere). */
 export const PLUGIN_JAR = process.env.KEYWARD_KAFKA_PLUGIN_JAR ?? join(ROOT, 'kafka/target/keyward-kafka.jar');
 
-export const javaInstalled = spawnSync('java', ['-version']).status === 0;
-export const kcatInstalled = spawnSync('kcat', ['-V']).status === 0;
-const mavenInstalled = spawnSync('mvn', ['-v']).status === 0;
+/** Is `command` an executable on PATH? (A lookup, not a launch: a JVM start can take seconds on a busy machine.) */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export const javaInstalled = onPath('java');
+export const kcatInstalled = onPath('kcat');
+const mavenInstalled = onPath('mvn');
 
 /**
  * Can the real-broker tests run here (Java 17, Maven or the jars already fetched, kcat)? CI installs
