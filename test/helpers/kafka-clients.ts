@@ -33,37 +33,63 @@ export interface JavaClient {
  * the next request on the same connections, and every answer says how many it has opened so far.
  */
 export async function startJavaClient(broker: KafkaBroker, username: string, password: string): Promise<JavaClient> {
+  return startJavaClientWith(broker, { user: username, env: { KAFKA_PASSWORD: password } });
+}
+
+/**
+ * The same client with its security settings from a client properties file (`propertiesFile`), its
+ * own environment and JVM system properties (e.g. org.apache.kafka.sasl.oauthbearer.allowed.urls).
+ */
+export async function startJavaClientWith(
+  broker: KafkaBroker,
+  options: { user?: string; propertiesFile?: string; env?: NodeJS.ProcessEnv; jvmProperties?: Record<string, string> },
+): Promise<JavaClient> {
+  const who = options.propertiesFile ? `@${options.propertiesFile}` : (options.user as string);
+  const jvm = Object.entries(options.jvmProperties ?? {}).map(([k, v]) => `-D${k}=${v}`);
   const child = spawn(
     'java',
-    ['-Xmx128m', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${join(CLIENTS, 'log4j2-client.properties')}`, '-cp', join(BROKER_LIBS, '*'), join(CLIENTS, 'OpenConnectionClient.java'), broker.bootstrap, username],
-    { env: { PATH: process.env.PATH, KAFKA_PASSWORD: password }, stdio: ['pipe', 'pipe', 'pipe'] },
+    ['-Xmx128m', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${join(CLIENTS, 'log4j2-client.properties')}`, ...jvm, '-cp', join(BROKER_LIBS, '*'), join(CLIENTS, 'OpenConnectionClient.java'), broker.bootstrap, who],
+    { env: { PATH: process.env.PATH, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const lines = createInterface({ input: child.stdout });
-  const waiting: Array<(line: string) => void> = [];
+  const waiting: Array<(line: string | null) => void> = [];
   const queued: string[] = [];
+  let exited = false;
   lines.on('line', (line) => {
     const next = waiting.shift();
     if (next) next(line);
     else queued.push(line);
   });
+  child.stdin.on('error', () => undefined);
+  child.once('exit', () => {
+    exited = true;
+    for (const next of waiting.splice(0)) next(null);
+  });
   const nextAnswer = (timeoutMs: number) =>
     new Promise<JavaAnswer>((r, reject) => {
       const timer = setTimeout(() => reject(new Error(`the Java client did not answer within ${timeoutMs} ms: ${stderr.slice(-2000)}`)), timeoutMs);
-      const take = (line: string) => {
+      const take = (line: string | null) => {
         clearTimeout(timer);
-        r(JSON.parse(line) as JavaAnswer);
+        if (line === null) reject(new Error(`the Java client exited: ${stderr.slice(-3000)}`));
+        else r(JSON.parse(line) as JavaAnswer);
       };
       const ready = queued.shift();
       if (ready !== undefined) take(ready);
+      else if (exited) take(null);
       else waiting.push(take);
     });
   const call = async (command: Record<string, unknown>, timeoutMs = 20_000) => {
     child.stdin.write(JSON.stringify(command) + '\n');
     return nextAnswer(timeoutMs);
   };
-  await nextAnswer(30_000);
+  try {
+    await nextAnswer(30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     produce: (topic, value) => call({ op: 'produce', topic, value }),
     fetch: (topic, min = 1, timeoutMs = 5000) => call({ op: 'fetch', topic, min, timeout_ms: timeoutMs }, timeoutMs + 15_000),

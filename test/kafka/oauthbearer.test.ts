@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { kafkaAvailable } from '../helpers/kafka-broker.js';
-import { kafkajsClient } from '../helpers/kafka-clients.js';
+import { kafkajsClient, startJavaClientWith, type JavaClient } from '../helpers/kafka-clients.js';
 import { brokerEvents, eventually, startKeywardKafka, type KeywardKafka } from './keyward-kafka.js';
 
 /**
@@ -14,6 +16,7 @@ describe.skipIf(!kafkaAvailable)('OAUTHBEARER with keyward tokens on a real Kafk
   let sa: string;
   let key: { key: string; secret: string };
   const producers: Producer[] = [];
+  const javaClients: JavaClient[] = [];
 
   const token = async (k: { key: string; secret: string }): Promise<string> => {
     const response = await fetch(`${stack.primary.url}/oauth2/token`, {
@@ -53,6 +56,7 @@ describe.skipIf(!kafkaAvailable)('OAUTHBEARER with keyward tokens on a real Kafk
   }, 150_000);
   afterAll(async () => {
     for (const producer of producers) await producer.disconnect().catch(() => undefined);
+    for (const client of javaClients) await client.close().catch(() => undefined);
     await stack?.close();
   }, 60_000);
 
@@ -106,5 +110,41 @@ describe.skipIf(!kafkaAvailable)('OAUTHBEARER with keyward tokens on a real Kafk
       await producer.send({ topic: 'orders', messages: [{ value: 'foreign' }] });
     })()).rejects.toThrow();
     await eventually('the validator names the audience', async () => stack.broker.log().includes(`Expected ${stack.lkc} as an aud value`));
+  }, 60_000);
+
+  it("the Java client with the README's settings: Kafka's OAuthBearerLoginCallbackHandler gets the token from keyward, the secret from ${env:…}", async () => {
+    const k = await stack.apiKey(sa);
+    const tokenUrl = `${stack.primary.url}/oauth2/token`;
+    const file = join(stack.broker.dir, 'oauth-client.properties');
+    writeFileSync(file, [
+      'security.protocol=SASL_PLAINTEXT',
+      'sasl.mechanism=OAUTHBEARER',
+      'sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+      `sasl.oauthbearer.token.endpoint.url=${tokenUrl}`,
+      'config.providers=env',
+      'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+      `sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="${k.key}" clientSecret="\${env:KAFKA_API_SECRET}" scope="kafka";`,
+      '',
+    ].join('\n'), { mode: 0o600 });
+    // Kafka 4 refuses a token endpoint it has not been told to trust
+    const untrusted = await startJavaClientWith(stack.broker, { propertiesFile: file, env: { KAFKA_API_SECRET: k.secret } }).then(
+      async (c) => {
+        javaClients.push(c);
+        return JSON.stringify(await c.produce('orders', 'untrusted')) + c.stderr();
+      },
+      (error: Error) => error.message,
+    );
+    expect(untrusted).toContain('org.apache.kafka.sasl.oauthbearer.allowed.urls');
+    const client = await startJavaClientWith(stack.broker, { propertiesFile: file, env: { KAFKA_API_SECRET: k.secret }, jvmProperties: { 'org.apache.kafka.sasl.oauthbearer.allowed.urls': tokenUrl } });
+    javaClients.push(client);
+    const produced = await eventually('produce with the Java client over OAUTHBEARER', async () => {
+      const answer = await client.produce('orders', 'java-oauth');
+      return answer.ok ? answer : undefined;
+    }, 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${client.stderr().slice(-3000)}`);
+    });
+    expect(produced.ok).toBe(true);
+    expect(await client.produce('payments', 'x')).toMatchObject({ ok: false, error: 'TopicAuthorizationException' });
+    await brokerEvents(stack, k.key, (e) => e.data.methodName === 'kafka.Produce' && e.data.authenticationInfo?.metadata.mechanism === 'SASL_PLAINTEXT/OAUTHBEARER');
   }, 60_000);
 });

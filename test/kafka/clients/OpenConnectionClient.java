@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * refused or allowed. Every answer carries how many connections the client has opened so far.
  *
  *   java -cp 'broker-libs/*' OpenConnectionClient.java BOOTSTRAP USERNAME   (password: env KAFKA_PASSWORD)
+ *   java -cp 'broker-libs/*' OpenConnectionClient.java BOOTSTRAP @client.properties
  *   {"op":"produce","topic":"orders","value":"v"}
  *   {"op":"fetch","topic":"orders","min":1,"timeout_ms":5000}
  *   {"op":"describe_acls"}    (kafka-acls --list: DescribeAcls, any)
@@ -45,14 +46,19 @@ public final class OpenConnectionClient {
 
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
-    String username = args[1];
-    String password = System.getenv("KAFKA_PASSWORD");
     Properties common = new Properties();
     common.put("bootstrap.servers", bootstrap);
-    common.put("security.protocol", "SASL_PLAINTEXT");
-    common.put("sasl.mechanism", "PLAIN");
-    common.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-        + username + "\" password=\"" + password + "\";");
+    if (args[1].startsWith("@")) {
+      // a client properties file, e.g. the README's OAUTHBEARER settings
+      try (var reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(args[1].substring(1)))) {
+        common.load(reader);
+      }
+    } else {
+      common.put("security.protocol", "SASL_PLAINTEXT");
+      common.put("sasl.mechanism", "PLAIN");
+      common.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+          + args[1] + "\" password=\"" + System.getenv("KAFKA_PASSWORD") + "\";");
+    }
     common.put("client.id", "open-connection-client");
     common.put("request.timeout.ms", "8000");
     common.put("reconnect.backoff.ms", "200");
