@@ -28,6 +28,7 @@ import { kafkaResourceCrn } from '../authz/crn-pattern.js';
 import type { AuthorizationDecision, RoleBinding } from '../authz/decision.js';
 import { ROLE_NAMES } from '../authz/roles.js';
 import { buildCrn } from '../crn.js';
+import { seededRandom } from '../seeded-random.js';
 import { hashSecret } from '../secrets.js';
 import { compileGrants, type ReplicaGrant } from './compile-grants.js';
 import { checkLogin, type LoginResult, type ReplicaKey } from './login-check.js';
@@ -435,17 +436,6 @@ function handWritten(): SourceScenario[] {
 // ---------------------------------------------------------------------------------------------
 // Seeded random scenarios
 
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function picker(random: () => number) {
   return <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
