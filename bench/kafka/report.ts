@@ -70,9 +70,10 @@ export function rows(o: Outcomes, settings: KafkaBenchSettings, targets: TargetR
     out.push({ scenario: title, figure: `keyward plugin: records/s, median of ${t.runs.filter((r) => r.broker === 'plugin').length}`, value: int(t.plugin.medianRecordsPerSec), target: '', met: '' });
     out.push({ scenario: '', figure: `StandardAuthorizer + ${t.aclsOnBaseline} ACLs: records/s, median`, value: int(t.standard.medianRecordsPerSec), target: '', met: '' });
     out.push({ scenario: '', figure: 'ratio plugin / StandardAuthorizer', value: t.ratio.toFixed(3), target: '≥ 0.95', met: metOf('throughput') });
-    out.push({ scenario: '', figure: 'per-round ratios', value: t.roundRatios.map((r) => r.toFixed(2)).join(' '), target: '', met: '' });
+    out.push({ scenario: '', figure: 'per-round ratios (their median)', value: `${t.roundRatios.map((r) => r.toFixed(2)).join(' ')} (${t.medianRoundRatio.toFixed(2)})`, target: '', met: '' });
     out.push({ scenario: '', figure: 'producer p99 latency, plugin / standard', value: `${t.plugin.medianP99Ms} / ${t.standard.medianP99Ms} ms`, target: '', met: '' });
     out.push({ scenario: '', figure: 'broker CPU µs/record, plugin / standard', value: `${t.plugin.brokerCpuUsPerRecord ?? '—'} / ${t.standard.brokerCpuUsPerRecord ?? '—'}`, target: '', met: '' });
+    out.push({ scenario: '', figure: 'other processes during a run: most cores busy', value: t.maxOtherCores === null ? '—' : t.maxOtherCores.toFixed(2), target: '', met: '' });
   }
   const latencyRows = (title: string, id: ScenarioId, r: RevocationResult | NewKeyResult | undefined, extra: Row[] = []) => {
     if (!r) return;
@@ -97,7 +98,7 @@ export function rows(o: Outcomes, settings: KafkaBenchSettings, targets: TargetR
     out.push({ scenario: '', figure: 'broker start → listener open, big / empty', value: `${ms(rp.big.startToReadyMs)} / ${ms(rp.empty.startToReadyMs)}`, target: '', met: '' });
     out.push({ scenario: '', figure: 'heap after full GC, big / empty', value: `${mib(rp.big.heap.usedAfterGcBytes)} / ${mib(rp.empty.heap.usedAfterGcBytes)}`, target: '', met: '' });
     out.push({ scenario: '', figure: 'heap cost of the replica (big − empty)', value: `${mib(rp.heapCostBytes)} (${(rp.heapCostBytes / Math.max(1, rp.big.keys)).toFixed(0)} B/key)`, target: 'stated', met: '' });
-    out.push({ scenario: '', figure: 'replica JSON size', value: mib(rp.replicaBytes), target: '', met: '' });
+    out.push({ scenario: '', figure: 'replica JSON size; GET …/replica from Node afterwards', value: `${mib(rp.replicaBytes)}; ${ms(rp.replicaFetchMs)}`, target: '', met: '' });
   }
   for (const [id, message] of Object.entries(o.failed)) out.push({ scenario: id, figure: `FAILED: ${(message ?? '').slice(0, 100)}`, value: '—', target: '', met: 'NO' });
   return out;

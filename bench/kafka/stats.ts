@@ -1,5 +1,6 @@
 /** Order statistics of small samples (nearest rank), and the machine's busy cores. */
-import { machineCpuSeconds } from '../processes.js';
+import { readFileSync } from 'node:fs';
+import { machineCpuSeconds, processCpuSeconds } from '../processes.js';
 
 export interface Summary {
   n: number;
@@ -56,4 +57,41 @@ export async function waitQuiet(cores: number, seconds: number, log: (line: stri
   while (busy !== undefined && busy > 0.25 && Date.now() < until) busy = await busyCores(cores);
   log(`  ${busy} cores busy: starting`);
   return busy;
+}
+
+/** CPU seconds of this process and its exited children (utime, stime, cutime, cstime); undefined off Linux. */
+function selfAndReapedCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how many cores processes other than the bench's own were busy with while `body` ran:
+ * the machine's busy time minus this process, its exited children (e.g. ProducerPerformance) and
+ * the running processes `pids` (brokers, keyward).
+ */
+export async function otherCoresDuring<T>(pids: ReadonlyArray<number | undefined>, body: () => Promise<T>): Promise<{ value: T; otherCores: number | null }> {
+  const own = () => {
+    let sum = selfAndReapedCpuSeconds();
+    for (const pid of pids) {
+      const c = pid === undefined ? 0 : processCpuSeconds(pid);
+      sum = sum === undefined || c === undefined ? undefined : sum + c;
+    }
+    return sum;
+  };
+  const machineBefore = machineCpuSeconds();
+  const ownBefore = own();
+  const started = performance.now();
+  const value = await body();
+  const seconds = (performance.now() - started) / 1000;
+  const machineAfter = machineCpuSeconds();
+  const ownAfter = own();
+  if (!machineBefore || !machineAfter || ownBefore === undefined || ownAfter === undefined || seconds <= 0) return { value, otherCores: null };
+  const others = (machineAfter.busy - machineBefore.busy - (ownAfter - ownBefore)) / seconds;
+  return { value, otherCores: Number(Math.max(0, others).toFixed(2)) };
 }

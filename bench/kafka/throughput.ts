@@ -10,14 +10,18 @@ import { copyGrantsAsAcls, createTopics, plain, startStandardBroker } from './br
 import { producerPerformance, type PerfResult } from './jvm.js';
 import type { KafkaBenchSettings } from './settings.js';
 import { addHaystack, type Stack } from './stack.js';
-import { median } from './stats.js';
+import { median, otherCoresDuring } from './stats.js';
 
 export interface ThroughputResult {
   topic: string;
   grants: number;
   aclsOnBaseline: number;
   warmup: { plugin: PerfResult; standard: PerfResult };
-  runs: Array<{ broker: 'plugin' | 'standard'; round: number } & PerfResult>;
+  runs: Array<{ broker: 'plugin' | 'standard'; round: number; otherCores: number | null } & PerfResult>;
+  /** the most cores other processes kept busy during one measured run */
+  maxOtherCores: number | null;
+  /** median of the per-round ratios */
+  medianRoundRatio: number;
   plugin: { medianRecordsPerSec: number; medianP99Ms: number; brokerCpuUsPerRecord: number | null; keywardCpuSeconds: number | null };
   standard: { medianRecordsPerSec: number; medianP99Ms: number; brokerCpuUsPerRecord: number | null };
   /** median records/s through the plugin over the baseline's */
@@ -55,12 +59,16 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
     const acls = await copyGrantsAsAcls(standardBroker, admin, replica.grants);
     log(`  ${replica.grants.length} grants in keyward's replica, ${acls} ACLs on the baseline broker; ${settings.records} records of ${settings.recordSize} B per run`);
 
-    const run = (which: 'plugin' | 'standard', records: number) =>
-      which === 'plugin'
-        ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid })
-        : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize });
-    const warmRecords = Math.max(1000, Math.round(settings.records / 2));
-    const warmup = { plugin: await run('plugin', warmRecords), standard: await run('standard', warmRecords) };
+    const own = [pluginBroker.pid(), standardBroker.pid(), keyward.server.pid];
+    const run = async (which: 'plugin' | 'standard', records: number): Promise<PerfResult & { otherCores: number | null }> => {
+      const { value, otherCores } = await otherCoresDuring(own, () =>
+        which === 'plugin'
+          ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid })
+          : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize }));
+      return { ...value, otherCores };
+    };
+    // one full-size run each first: the brokers' JIT, page cache and log segments warm up
+    const warmup = { plugin: await run('plugin', settings.records), standard: await run('standard', settings.records) };
     log(`  warm-up: plugin ${warmup.plugin.recordsPerSec.toFixed(0)} records/s, standard ${warmup.standard.recordsPerSec.toFixed(0)} records/s`);
 
     const runs: ThroughputResult['runs'] = [];
@@ -68,7 +76,7 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
       for (const which of ['plugin', 'standard'] as const) {
         const result = await run(which, settings.records);
         runs.push({ broker: which, round, ...result });
-        log(`  round ${round} ${which.padEnd(8)} ${result.recordsPerSec.toFixed(0).padStart(8)} records/s, p99 ${result.p99Ms} ms, broker ${result.brokerCpuSeconds ?? '?'} CPU s`);
+        log(`  round ${round} ${which.padEnd(8)} ${result.recordsPerSec.toFixed(0).padStart(8)} records/s, p99 ${result.p99Ms} ms, broker ${result.brokerCpuSeconds ?? '?'} CPU s, other processes ${result.otherCores ?? '?'} cores`);
       }
     }
     const of = (which: 'plugin' | 'standard') => runs.filter((r) => r.broker === which);
@@ -92,6 +100,8 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
       standard: { medianRecordsPerSec: standardMedian, medianP99Ms: median(of('standard').map((r) => r.p99Ms)), brokerCpuUsPerRecord: standardCpu },
       ratio: Number((pluginMedian / standardMedian).toFixed(3)),
       roundRatios,
+      medianRoundRatio: Number(median(roundRatios).toFixed(3)),
+      maxOtherCores: runs.some((r) => r.otherCores !== null) ? Math.max(...runs.map((r) => r.otherCores ?? 0)) : null,
       cpuRatio: pluginCpu && standardCpu ? Number((standardCpu / pluginCpu).toFixed(3)) : null,
       errors: [...warmup.plugin.errors, ...warmup.standard.errors, ...runs.flatMap((r) => r.errors)],
     };
