@@ -92,6 +92,11 @@ async function main(): Promise<number> {
   console.log(`busy cores before the run: ${busyBeforeRun ?? '?'}; before each scenario: ${Object.entries(outcomes.busyBefore).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ')}`);
   console.log('');
   console.log(renderTable(table));
+  const busy = Object.entries(outcomes.busyBefore).filter(([, v]) => (v ?? 0) > 0.2).map(([k, v]) => `${k} ${v}`);
+  const others = outcomes.throughput?.maxOtherCores ?? 0;
+  if (busy.length > 0 || others > 0.2) {
+    console.log(`! other processes kept cores busy (${[...busy.map((b) => `before ${b}`), ...(others > 0.2 ? [`during a throughput run up to ${others}`] : [])].join(', ')}): figures skewed; rerun on a quiet machine`);
+  }
   console.log('');
   console.log('Targets:');
   for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.scenario}: ${t.target} — ${t.value === null ? 'no value' : t.value}`);
