@@ -41,13 +41,16 @@ export async function producerPerformance(options: {
   records: number;
   recordSize: number;
   keywardPid?: number;
+  /** more producer properties (they override the defaults below) */
+  props?: Record<string, string>;
   timeoutMs?: number;
 }): Promise<PerfResult> {
   const config = join(options.dir, `producer-${options.broker.port}.properties`);
   const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${options.user.username}" password="${options.user.password}";`;
   writeFileSync(
     config,
-    [`bootstrap.servers=${options.broker.bootstrap}`, 'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=PLAIN', `sasl.jaas.config=${jaas}`, 'acks=1', 'enable.idempotence=false', 'client.id=keyward-bench-perf', ''].join('\n'),
+    [`bootstrap.servers=${options.broker.bootstrap}`, 'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=PLAIN', `sasl.jaas.config=${jaas}`, 'acks=1', 'enable.idempotence=false', 'client.id=keyward-bench-perf',
+      ...Object.entries(options.props ?? {}).map(([k, v]) => `${k}=${v}`), ''].join('\n'),
     { mode: 0o600 },
   );
   const brokerPid = options.broker.pid();

@@ -7,7 +7,7 @@
  * Environment: BENCH_KAFKA_QUICK=1, BENCH_KAFKA_ONLY=throughput,revocation,new-key,replica,
  * BENCH_KAFKA_RECORDS, BENCH_KAFKA_RECORD_SIZE, BENCH_KAFKA_ROUNDS, BENCH_KAFKA_HAYSTACK,
  * BENCH_KAFKA_TRIALS, BENCH_KAFKA_REPLICA_KEYS, BENCH_KAFKA_REPLICA_BINDINGS, BENCH_KAFKA_HEAP,
- * BENCH_KAFKA_WAIT_QUIET.
+ * BENCH_KAFKA_PRODUCER_PROPS, BENCH_KAFKA_WAIT_QUIET.
  */
 import { resolve } from 'node:path';
 import { ensureBrokerLibs, ensurePluginJar, javaInstalled } from '../../test/helpers/kafka-broker.js';

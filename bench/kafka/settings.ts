@@ -21,6 +21,8 @@ export interface KafkaBenchSettings {
   /** keys and role bindings of the big replica */
   replicaKeys: number;
   replicaBindings: number;
+  /** extra producer properties for ProducerPerformance (BENCH_KAFKA_PRODUCER_PROPS="linger.ms=0 batch.size=200") */
+  producerProps: Record<string, string>;
   /** -Xmx of every broker */
   heap: string;
   only: Set<ScenarioId>;
@@ -46,8 +48,15 @@ export function settingsFromEnv(): KafkaBenchSettings {
   }
   const heap = process.env.BENCH_KAFKA_HEAP ?? '1g';
   if (!/^\d+[mg]$/.test(heap)) throw new Error(`BENCH_KAFKA_HEAP=${heap}: use e.g. 768m or 1g`);
+  const producerProps: Record<string, string> = {};
+  for (const pair of (process.env.BENCH_KAFKA_PRODUCER_PROPS ?? '').split(/\s+/).filter((p) => p !== '')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`BENCH_KAFKA_PRODUCER_PROPS: "${pair}" is not name=value`);
+    producerProps[pair.slice(0, at)] = pair.slice(at + 1);
+  }
   return {
     quick,
+    producerProps,
     records: numberFromEnv('BENCH_KAFKA_RECORDS', quick ? 400_000 : 1_500_000, 1_000, 100_000_000),
     recordSize: numberFromEnv('BENCH_KAFKA_RECORD_SIZE', 100, 1, 1_000_000),
     rounds: numberFromEnv('BENCH_KAFKA_ROUNDS', quick ? 2 : 4, 1, 50),

@@ -63,8 +63,8 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
     const run = async (which: 'plugin' | 'standard', records: number): Promise<PerfResult & { otherCores: number | null }> => {
       const { value, otherCores } = await otherCoresDuring(own, () =>
         which === 'plugin'
-          ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid })
-          : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize }));
+          ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid, props: settings.producerProps })
+          : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize, props: settings.producerProps }));
       return { ...value, otherCores };
     };
     // one full-size run each first: the brokers' JIT, page cache and log segments warm up
