@@ -46,7 +46,9 @@ function listenError(error: unknown, host: string, port: number) {
 /** Binds the port (and holds it) before the store is touched, so that a busy port changes nothing. */
 async function reservePort(host: string, port: number): Promise<{ release(): Promise<void> }> {
   const { createServer } = await import('node:net');
-  const reservation = createServer();
+  // A client knocking meanwhile (a broker retrying) is turned away at once: an accepted connection left
+  // open would hold close() (and so the start) until that client gave up.
+  const reservation = createServer((socket) => socket.destroy());
   await new Promise<void>((resolveListen, reject) => {
     reservation.once('error', (error) => reject(listenError(error, host, port)));
     reservation.listen({ host, port, exclusive: true }, () => resolveListen());

@@ -40,7 +40,7 @@ export interface ServerProcess {
  * Starts `keyward server start` as a real process on a free port and waits until it listens. With
  * `home`, several servers share one KEYWARD_HOME (left in place on stop); else each gets its own.
  */
-export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.ProcessEnv = {}, options: { home?: string } = {}): Promise<ServerProcess> {
+export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.ProcessEnv = {}, options: { home?: string; startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'keyward-home-'));
   const env = { PATH: process.env.PATH, KEYWARD_HOME: home, KEYWARD_LOG_LEVEL: 'warn', ...extraEnv };
   const child: ChildProcess = spawn(process.execPath, [CLI, 'server', 'start', '--port', '0', ...storeArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,7 +52,7 @@ export async function startServerProcess(storeArgs: string[], extraEnv: NodeJS.P
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start: ${err}`));
-    }, 20_000);
+    }, options.startTimeoutMs ?? 20_000);
     const check = () => {
       const match = /keyward listening on (http:\/\/[^\s]+)/.exec(err);
       if (match) {

@@ -88,12 +88,19 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-/** startServerProcess, tried twice: on this shared 2-core machine a start can exceed its 20 s bound. */
+/**
+ * startServerProcess with a longer bound, tried twice: next to two JVMs on this shared 2-core machine a
+ * keyward start has been seen to exceed the usual 20 s.
+ */
 async function startServer(args: string[], env: NodeJS.ProcessEnv, home: string): Promise<ServerProcess> {
+  const started = Date.now();
   try {
-    return await startServerProcess(args, env, { home });
-  } catch {
-    return startServerProcess(args, env, { home });
+    const server = await startServerProcess(args, env, { home, startTimeoutMs: 45_000 });
+    if (Date.now() - started > 10_000) process.stderr.write(`keyward took ${Date.now() - started} ms to start\n`);
+    return server;
+  } catch (error) {
+    process.stderr.write(`keyward did not start within ${Date.now() - started} ms, trying once more: ${String(error).slice(-3000)}\n`);
+    return startServerProcess(args, env, { home, startTimeoutMs: 45_000 });
   }
 }
 
@@ -102,7 +109,7 @@ export async function startKeywardKafka(options: StackOptions): Promise<KeywardK
   const home = mkdtempSync(join(tmpdir(), 'keyward-home-'));
   const primaryPort = await freePort();
   const serverArgs = () => [...storeArgs(db), '--port', String(primaryPort)];
-  let primary = await startServer(serverArgs(), {}, home);
+  let primary = await startServer(serverArgs(), process.env.H5_DEBUG ? { KEYWARD_LOG_LEVEL: 'debug' } : {}, home);
   const admin = { KEYWARD_API_KEY: primary.key, KEYWARD_API_SECRET: primary.secret };
   const management = options.instances === 2 ? await startServer([...storeArgs(db)], admin, home) : primary;
   const cliEnv = { ...primary.env, ...admin, KEYWARD_URL: management.url };
@@ -181,7 +188,7 @@ export async function startKeywardKafka(options: StackOptions): Promise<KeywardK
       await primary.stop();
     },
     async startPrimary() {
-      primary = await startServer(serverArgs(), {}, home);
+      primary = await startServer(serverArgs(), process.env.H5_DEBUG ? { KEYWARD_LOG_LEVEL: 'debug' } : {}, home);
       stack.primary = primary;
       if (management === stack.management && options.instances !== 2) stack.management = primary;
     },
