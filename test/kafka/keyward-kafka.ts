@@ -88,6 +88,9 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
+/** KEYWARD_KAFKA_TEST_LOG_LEVEL=debug: the broker's keyward instance logs at that level (shown when its start fails). */
+const serverLogEnv = (): NodeJS.ProcessEnv => (process.env.KEYWARD_KAFKA_TEST_LOG_LEVEL ? { KEYWARD_LOG_LEVEL: process.env.KEYWARD_KAFKA_TEST_LOG_LEVEL } : {});
+
 /**
  * startServerProcess with a longer bound, tried twice: next to two JVMs on this shared 2-core machine a
  * keyward start has been seen to exceed the usual 20 s.
@@ -109,7 +112,7 @@ export async function startKeywardKafka(options: StackOptions): Promise<KeywardK
   const home = mkdtempSync(join(tmpdir(), 'keyward-home-'));
   const primaryPort = await freePort();
   const serverArgs = () => [...storeArgs(db), '--port', String(primaryPort)];
-  let primary = await startServer(serverArgs(), process.env.H5_DEBUG ? { KEYWARD_LOG_LEVEL: 'debug' } : {}, home);
+  let primary = await startServer(serverArgs(), serverLogEnv(), home);
   const admin = { KEYWARD_API_KEY: primary.key, KEYWARD_API_SECRET: primary.secret };
   const management = options.instances === 2 ? await startServer([...storeArgs(db)], admin, home) : primary;
   const cliEnv = { ...primary.env, ...admin, KEYWARD_URL: management.url };
@@ -188,7 +191,7 @@ export async function startKeywardKafka(options: StackOptions): Promise<KeywardK
       await primary.stop();
     },
     async startPrimary() {
-      primary = await startServer(serverArgs(), process.env.H5_DEBUG ? { KEYWARD_LOG_LEVEL: 'debug' } : {}, home);
+      primary = await startServer(serverArgs(), serverLogEnv(), home);
       stack.primary = primary;
       if (management === stack.management && options.instances !== 2) stack.management = primary;
     },
