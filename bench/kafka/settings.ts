@@ -26,7 +26,7 @@ export interface KafkaBenchSettings {
   /** -Xmx of every broker */
   heap: string;
   only: Set<ScenarioId>;
-  /** before each scenario, wait up to this many seconds for the machine to be nearly idle */
+  /** before each scenario and each ProducerPerformance run, wait up to this many seconds for the machine to be nearly idle */
   waitQuiet: number;
 }
 

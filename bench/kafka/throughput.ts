@@ -5,12 +5,13 @@
  * the runs alternate A, B, A, B… in this one process; the figure is the ratio of the medians.
  */
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
 import { cleanup } from '../processes.js';
 import { copyGrantsAsAcls, createTopics, plain, startStandardBroker } from './brokers.js';
 import { producerPerformance, type PerfResult } from './jvm.js';
 import type { KafkaBenchSettings } from './settings.js';
 import { addHaystack, type Stack } from './stack.js';
-import { median, otherCoresDuring } from './stats.js';
+import { median, otherCoresDuring, waitQuiet } from './stats.js';
 
 export interface ThroughputResult {
   topic: string;
@@ -61,6 +62,7 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
 
     const own = [pluginBroker.pid(), standardBroker.pid(), keyward.server.pid];
     const run = async (which: 'plugin' | 'standard', records: number): Promise<PerfResult & { otherCores: number | null }> => {
+      if (settings.waitQuiet > 0) await waitQuiet(cpus().length, settings.waitQuiet, log);
       const { value, otherCores } = await otherCoresDuring(own, () =>
         which === 'plugin'
           ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid, props: settings.producerProps })
