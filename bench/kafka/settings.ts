@@ -12,7 +12,9 @@ export interface KafkaBenchSettings {
   records: number;
   /** bytes per record */
   recordSize: number;
-  /** measured A/B rounds (each: one run through each broker), after one warm-up run each */
+  /** A/B rounds thrown away first: the brokers' JIT needs a few million records to settle */
+  warmupRounds: number;
+  /** measured A/B rounds (each: one run through each broker) */
   rounds: number;
   /** role bindings of other principals on other topics, in both brokers' grants */
   haystack: number;
@@ -59,6 +61,7 @@ export function settingsFromEnv(): KafkaBenchSettings {
     producerProps,
     records: numberFromEnv('BENCH_KAFKA_RECORDS', quick ? 400_000 : 1_500_000, 1_000, 100_000_000),
     recordSize: numberFromEnv('BENCH_KAFKA_RECORD_SIZE', 100, 1, 1_000_000),
+    warmupRounds: numberFromEnv('BENCH_KAFKA_WARMUP_ROUNDS', quick ? 1 : 2, 0, 50),
     rounds: numberFromEnv('BENCH_KAFKA_ROUNDS', quick ? 2 : 4, 1, 50),
     haystack: numberFromEnv('BENCH_KAFKA_HAYSTACK', quick ? 200 : 1000, 0, 100_000),
     trials: numberFromEnv('BENCH_KAFKA_TRIALS', quick ? 20 : 40, 1, 1000),

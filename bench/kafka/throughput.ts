@@ -1,8 +1,8 @@
 /**
  * Produce throughput: Kafka's own ProducerPerformance (acks=1, small records, a fixed record count)
  * through the broker with keyward's plugin (A) and through the same broker configuration with Kafka's
- * StandardAuthorizer, static PLAIN users and the same grants as ACLs (B). After one warm-up run each,
- * the runs alternate A, B, A, B… in this one process; the figure is the ratio of the medians.
+ * StandardAuthorizer, static PLAIN users and the same grants as ACLs (B). After warm-up rounds that are
+ * thrown away, the runs alternate A, B, A, B… in this one process; the figure is the ratio of the medians.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -17,7 +17,8 @@ export interface ThroughputResult {
   topic: string;
   grants: number;
   aclsOnBaseline: number;
-  warmup: { plugin: PerfResult; standard: PerfResult };
+  /** the runs thrown away */
+  warmup: Array<{ broker: 'plugin' | 'standard'; round: number; otherCores: number | null } & PerfResult>;
   runs: Array<{ broker: 'plugin' | 'standard'; round: number; otherCores: number | null } & PerfResult>;
   /** the most cores other processes kept busy during one measured run */
   maxOtherCores: number | null;
@@ -69,9 +70,15 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
           : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize, props: settings.producerProps }));
       return { ...value, otherCores };
     };
-    // one full-size run each first: the brokers' JIT, page cache and log segments warm up
-    const warmup = { plugin: await run('plugin', settings.records), standard: await run('standard', settings.records) };
-    log(`  warm-up: plugin ${warmup.plugin.recordsPerSec.toFixed(0)} records/s, standard ${warmup.standard.recordsPerSec.toFixed(0)} records/s`);
+    // full-size rounds thrown away first: the brokers' CPU per record falls for the first few million records (JIT)
+    const warmup: ThroughputResult['warmup'] = [];
+    for (let round = 1; round <= settings.warmupRounds; round++) {
+      for (const which of ['plugin', 'standard'] as const) {
+        const result = await run(which, settings.records);
+        warmup.push({ broker: which, round, ...result });
+        log(`  warm-up ${round} ${which.padEnd(8)} ${result.recordsPerSec.toFixed(0).padStart(8)} records/s, broker ${result.brokerCpuSeconds ?? '?'} CPU s`);
+      }
+    }
 
     const runs: ThroughputResult['runs'] = [];
     for (let round = 1; round <= settings.rounds; round++) {
@@ -105,7 +112,7 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
       medianRoundRatio: Number(median(roundRatios).toFixed(3)),
       maxOtherCores: runs.some((r) => r.otherCores !== null) ? Math.max(...runs.map((r) => r.otherCores ?? 0)) : null,
       cpuRatio: pluginCpu && standardCpu ? Number((standardCpu / pluginCpu).toFixed(3)) : null,
-      errors: [...warmup.plugin.errors, ...warmup.standard.errors, ...runs.flatMap((r) => r.errors)],
+      errors: [...warmup, ...runs].flatMap((r) => r.errors),
     };
   } finally {
     await standardBroker.destroy();
