@@ -18,7 +18,7 @@ export interface Outcomes {
   'new-key'?: NewKeyResult;
   replica?: ReplicaLoadResult;
   failed: Partial<Record<ScenarioId, string>>;
-  /** busy cores of the machine just before each scenario */
+  /** cores other processes kept busy just before each scenario */
   busyBefore: Partial<Record<ScenarioId, number | null>>;
 }
 

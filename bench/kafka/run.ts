@@ -18,7 +18,7 @@ import { evaluate, renderTable, rows, writeResults, type Outcomes } from './repo
 import { measureNewKey, measureRevocation } from './revocation.js';
 import { settingsFromEnv, type ScenarioId } from './settings.js';
 import { startStack, type Stack } from './stack.js';
-import { busyCores, waitQuiet } from './stats.js';
+import { otherBusyCores, waitQuiet } from './stats.js';
 import { measureThroughput } from './throughput.js';
 
 const RESULTS_DIR = resolve(import.meta.dirname, '../../../bench/results');
@@ -37,14 +37,14 @@ async function main(): Promise<number> {
   log(`keyward bench:kafka: ${m.cpus} CPUs (${m.cpuModel}), node ${m.node}${settings.quick ? ', quick mode' : ''}; scenarios ${[...settings.only].join(', ')}`);
   ensureBrokerLibs();
   ensurePluginJar();
-  const busyBeforeRun = (await busyCores(m.cpus)) ?? null;
-  if (busyBeforeRun !== null) log(`  before the run ${busyBeforeRun} of ${m.cpus} cores were busy` + (busyBeforeRun > 0.2 ? ' — other work on this machine will skew the figures' : ''));
+  const busyBeforeRun = (await otherBusyCores()) ?? null;
+  if (busyBeforeRun !== null) log(`  before the run other processes kept ${busyBeforeRun} of ${m.cpus} cores busy` + (busyBeforeRun > 0.2 ? ' — they will skew the figures' : ''));
 
   cleanup.installSignalHandlers();
   const outcomes: Outcomes = { failed: {}, busyBefore: {} };
   const step = async (id: ScenarioId, body: () => Promise<void>) => {
     if (!settings.only.has(id)) return;
-    outcomes.busyBefore[id] = (await waitQuiet(m.cpus, settings.waitQuiet, log)) ?? null;
+    outcomes.busyBefore[id] = (await waitQuiet(settings.waitQuiet, log)) ?? null;
     log(`- ${id}`);
     const started = performance.now();
     try {
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
   console.log('');
   console.log(`keyward bench:kafka — Apache Kafka 4.1.2, single-node KRaft on loopback, ${m.cpus} CPUs, ${minutes} min; \`${command}\``);
-  console.log(`busy cores before the run: ${busyBeforeRun ?? '?'}; before each scenario: ${Object.entries(outcomes.busyBefore).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ')}`);
+  console.log(`cores other processes kept busy before the run: ${busyBeforeRun ?? '?'}; before each scenario: ${Object.entries(outcomes.busyBefore).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ')}`);
   console.log('');
   console.log(renderTable(table));
   const busy = Object.entries(outcomes.busyBefore).filter(([, v]) => (v ?? 0) > 0.2).map(([k, v]) => `${k} ${v}`);

@@ -1,6 +1,6 @@
-/** Order statistics of small samples (nearest rank), and the machine's busy cores. */
-import { readFileSync } from 'node:fs';
-import { machineCpuSeconds, processCpuSeconds } from '../processes.js';
+/** Order statistics of small samples (nearest rank), and how busy other processes keep the machine. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { machineCpuSeconds } from '../processes.js';
 
 export interface Summary {
   n: number;
@@ -40,58 +40,69 @@ export function median(samples: readonly number[]): number {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Busy cores of the whole machine over `ms`. */
-export async function busyCores(cores: number, ms = 1000): Promise<number | undefined> {
-  const before = machineCpuSeconds();
-  await sleep(ms);
-  const after = machineCpuSeconds();
-  return before && after ? Number(((after.busy - before.busy) / ((after.total - before.total) / cores)).toFixed(2)) : undefined;
-}
-
-/** Waits up to `seconds` until fewer than 0.25 cores are busy; returns the last reading. */
-export async function waitQuiet(cores: number, seconds: number, log: (line: string) => void): Promise<number | undefined> {
-  let busy = await busyCores(cores);
-  if (seconds <= 0 || busy === undefined || busy <= 0.25) return busy;
-  const until = Date.now() + seconds * 1000;
-  log(`  waiting up to ${seconds} s for the machine to be quiet (${busy} cores busy)`);
-  while (busy !== undefined && busy > 0.25 && Date.now() < until) busy = await busyCores(cores);
-  log(`  ${busy} cores busy: starting`);
-  return busy;
-}
-
-/** CPU seconds of this process and its exited children (utime, stime, cutime, cstime); undefined off Linux. */
-function selfAndReapedCpuSeconds(): number | undefined {
+/** CPU seconds (user + system, with reaped children) of this process and every process descending from it; undefined off Linux. */
+export function ownTreeCpuSeconds(): number | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    const stats = new Map<number, { ppid: number; seconds: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(entry), { ppid: Number(f[1]), seconds: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 });
+      } catch {
+        // the process has exited meanwhile
+      }
+    }
+    const mine = new Set<number>([process.pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, s] of stats) {
+        if (!mine.has(pid) && mine.has(s.ppid)) {
+          mine.add(pid);
+          grew = true;
+        }
+      }
+    }
+    let sum = 0;
+    for (const pid of mine) sum += stats.get(pid)?.seconds ?? 0;
+    return sum;
   } catch {
     return undefined;
   }
 }
 
 /**
- * Measures how many cores processes other than the bench's own were busy with while `body` ran:
- * the machine's busy time minus this process, its exited children (e.g. ProducerPerformance) and
- * the running processes `pids` (brokers, keyward).
+ * Runs `body` and says how many cores processes other than the bench's own (this process and its
+ * descendants: brokers, keyward, ProducerPerformance) kept busy meanwhile: the machine's busy time
+ * minus the bench's own.
  */
-export async function otherCoresDuring<T>(pids: ReadonlyArray<number | undefined>, body: () => Promise<T>): Promise<{ value: T; otherCores: number | null }> {
-  const own = () => {
-    let sum = selfAndReapedCpuSeconds();
-    for (const pid of pids) {
-      const c = pid === undefined ? 0 : processCpuSeconds(pid);
-      sum = sum === undefined || c === undefined ? undefined : sum + c;
-    }
-    return sum;
-  };
+export async function otherCoresDuring<T>(body: () => Promise<T>): Promise<{ value: T; otherCores: number | null }> {
   const machineBefore = machineCpuSeconds();
-  const ownBefore = own();
+  const ownBefore = ownTreeCpuSeconds();
   const started = performance.now();
   const value = await body();
   const seconds = (performance.now() - started) / 1000;
   const machineAfter = machineCpuSeconds();
-  const ownAfter = own();
+  const ownAfter = ownTreeCpuSeconds();
   if (!machineBefore || !machineAfter || ownBefore === undefined || ownAfter === undefined || seconds <= 0) return { value, otherCores: null };
   const others = (machineAfter.busy - machineBefore.busy - (ownAfter - ownBefore)) / seconds;
   return { value, otherCores: Number(Math.max(0, others).toFixed(2)) };
+}
+
+/** Cores other processes kept busy over `ms`. */
+export async function otherBusyCores(ms = 1000): Promise<number | undefined> {
+  return (await otherCoresDuring(() => sleep(ms))).otherCores ?? undefined;
+}
+
+/** Waits up to `seconds` until other processes keep fewer than 0.25 cores busy; returns the last reading. */
+export async function waitQuiet(seconds: number, log: (line: string) => void): Promise<number | undefined> {
+  let busy = await otherBusyCores();
+  if (seconds <= 0 || busy === undefined || busy <= 0.25) return busy;
+  const until = Date.now() + seconds * 1000;
+  log(`  waiting up to ${seconds} s for other processes to go quiet (${busy} cores busy)`);
+  while (busy !== undefined && busy > 0.25 && Date.now() < until) busy = await otherBusyCores();
+  log(`  ${busy} cores busy: starting`);
+  return busy;
 }

@@ -5,7 +5,6 @@
  * thrown away, the runs alternate A, B, A, B… in this one process; the figure is the ratio of the medians.
  */
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { cleanup } from '../processes.js';
 import { copyGrantsAsAcls, createTopics, plain, startStandardBroker } from './brokers.js';
 import { producerPerformance, type PerfResult } from './jvm.js';
@@ -61,10 +60,9 @@ export async function measureThroughput(stack: Stack, settings: KafkaBenchSettin
     const acls = await copyGrantsAsAcls(standardBroker, admin, replica.grants);
     log(`  ${replica.grants.length} grants in keyward's replica, ${acls} ACLs on the baseline broker; ${settings.records} records of ${settings.recordSize} B per run`);
 
-    const own = [pluginBroker.pid(), standardBroker.pid(), keyward.server.pid];
     const run = async (which: 'plugin' | 'standard', records: number): Promise<PerfResult & { otherCores: number | null }> => {
-      if (settings.waitQuiet > 0) await waitQuiet(cpus().length, settings.waitQuiet, log);
-      const { value, otherCores } = await otherCoresDuring(own, () =>
+      if (settings.waitQuiet > 0) await waitQuiet(settings.waitQuiet, log);
+      const { value, otherCores } = await otherCoresDuring(() =>
         which === 'plugin'
           ? producerPerformance({ dir, broker: pluginBroker, topic: TOPIC, user: plain(key), records, recordSize: settings.recordSize, keywardPid: keyward.server.pid, props: settings.producerProps })
           : producerPerformance({ dir, broker: standardBroker, topic: TOPIC, user: { username: account, password: key.secret }, records, recordSize: settings.recordSize, props: settings.producerProps }));
