@@ -39,9 +39,9 @@ describe('checkLogin', () => {
 describe('checkKeyDigest', () => {
   it('names which of key and owner is disabled', () => {
     const digest = hashSecret(PASSWORD);
-    expect(checkKeyDigest({ secretHash: digest, status: 'DISABLED', ownerStatus: 'ACTIVE', expiresAt: null }, digest, NOW)).toEqual({ result: 'DISABLED', disabled: 'key' });
-    expect(checkKeyDigest({ secretHash: digest, status: 'ACTIVE', ownerStatus: 'DELETED', expiresAt: null }, digest, NOW)).toEqual({ result: 'DISABLED', disabled: 'owner' });
-    expect(checkKeyDigest(undefined, digest, NOW)).toEqual({ result: 'INVALID_CREDENTIALS' });
+    expect(checkKeyDigest({ secretHash: digest, status: 'DISABLED', ownerStatus: 'ACTIVE', expiresAt: null }, digest, () => NOW)).toEqual({ result: 'DISABLED', disabled: 'key' });
+    expect(checkKeyDigest({ secretHash: digest, status: 'ACTIVE', ownerStatus: 'DELETED', expiresAt: null }, digest, () => NOW)).toEqual({ result: 'DISABLED', disabled: 'owner' });
+    expect(checkKeyDigest(undefined, digest, () => NOW)).toEqual({ result: 'INVALID_CREDENTIALS' });
   });
 });
 

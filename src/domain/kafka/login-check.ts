@@ -38,14 +38,28 @@ export function isExpired(expiresAt: string | null, now: Date): boolean {
   return Number.isNaN(at) || at <= now.getTime();
 }
 
+const VALID: KeyCheck = { result: 'VALID' };
+const INVALID_CREDENTIALS: KeyCheck = { result: 'INVALID_CREDENTIALS' };
+const KEY_DISABLED: KeyCheck = { result: 'DISABLED', disabled: 'key' };
+const OWNER_DISABLED: KeyCheck = { result: 'DISABLED', disabled: 'owner' };
+const EXPIRED: KeyCheck = { result: 'EXPIRED' };
+
+/**
+ * The checks after the credentials, for a key whose secret already matched: key status, owner status,
+ * expiry. The clock is read only for a key that can expire.
+ */
+export function checkKeyState(key: CheckableKey, now: () => Date): KeyCheck {
+  if (key.status !== 'ACTIVE') return KEY_DISABLED;
+  if (key.ownerStatus !== 'ACTIVE') return OWNER_DISABLED;
+  if (key.expiresAt !== null && isExpired(key.expiresAt, now())) return EXPIRED;
+  return VALID;
+}
+
 /** The check on a presented secret's SHA-256 (hex); `key` undefined: no key has the presented id. */
-export function checkKeyDigest(key: CheckableKey | undefined, presentedHash: string, now: Date): KeyCheck {
+export function checkKeyDigest(key: CheckableKey | undefined, presentedHash: string, now: () => Date): KeyCheck {
   const matches = digestsEqual(presentedHash, key?.secretHash ?? UNKNOWN_KEY_HASH);
-  if (key === undefined || !matches) return { result: 'INVALID_CREDENTIALS' };
-  if (key.status !== 'ACTIVE') return { result: 'DISABLED', disabled: 'key' };
-  if (key.ownerStatus !== 'ACTIVE') return { result: 'DISABLED', disabled: 'owner' };
-  if (isExpired(key.expiresAt, now)) return { result: 'EXPIRED' };
-  return { result: 'VALID' };
+  if (key === undefined || !matches) return INVALID_CREDENTIALS;
+  return checkKeyState(key, now);
 }
 
 /** A key as the broker's replica carries it (DESIGN §8). */
@@ -61,5 +75,5 @@ export interface ReplicaKey {
 export function checkLogin(key: ReplicaKey | null, keyId: string, password: string, now: Date): LoginResult {
   const known = key !== null && key.id === keyId ? key : undefined;
   const checkable = known && { secretHash: known.secret_sha256, status: known.status, ownerStatus: known.owner.status, expiresAt: known.expires_at };
-  return checkKeyDigest(checkable, hashSecret(password), now).result;
+  return checkKeyDigest(checkable, hashSecret(password), () => now).result;
 }

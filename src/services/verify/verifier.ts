@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { organizationCrn, resourceCrn } from '../../domain/crn.js';
-import { checkKeyDigest } from '../../domain/kafka/login-check.js';
+import { checkKeyDigest, checkKeyState, type KeyCheck } from '../../domain/kafka/login-check.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
 import type { Database } from '../../store/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -159,16 +159,18 @@ export function createVerifier(deps: VerifierDeps) {
   }
 
   /**
-   * The key the credentials name. A match may come from the cache; a mismatch never does: it is decided
-   * on the store's current row. So an unknown id and a known id with a wrong secret cost the same (one
-   * round trip each, then one constant-time comparison in `checkKeyDigest`, no timing oracle on which
-   * ids exist), and no stale entry ever refuses a key that the store holds (absent ids are not cached at all).
+   * The credentials and the key they name. A match may come from the cache (then only the key's state is
+   * checked: its secret already matched); a mismatch never does: it is decided on the store's current row.
+   * So an unknown id and a known id with a wrong secret cost the same (one round trip each, then one
+   * constant-time comparison in `checkKeyDigest`, no timing oracle on which ids exist), and no stale entry
+   * ever refuses a key that the store holds (absent ids are not cached at all).
    */
-  async function lookUp(id: string, presented: string): Promise<KeyRecord | undefined> {
-    if (!KEY_ID.test(id)) return undefined;
-    const hit = cached(id);
-    if (hit && digestsEqual(presented, hit.secretHash)) return hit;
-    return load(id, hit);
+  async function checkCredentials(id: string, presented: string): Promise<{ key: KeyRecord | undefined; check: KeyCheck }> {
+    const wellFormed = KEY_ID.test(id);
+    const hit = wellFormed ? cached(id) : undefined;
+    if (hit && digestsEqual(presented, hit.secretHash)) return { key: hit, check: checkKeyState(hit, deps.clock) };
+    const key = wellFormed ? await load(id, hit) : undefined;
+    return { key, check: checkKeyDigest(key, presented, deps.clock) };
   }
 
   /**
@@ -182,9 +184,7 @@ export function createVerifier(deps: VerifierDeps) {
       audit(input, result);
       return result;
     }
-    const presented = hashSecret(input.secret);
-    const key = await lookUp(input.key, presented);
-    const check = checkKeyDigest(key, presented, deps.clock());
+    const { key, check } = await checkCredentials(input.key, hashSecret(input.secret));
     if (check.result === 'INVALID_CREDENTIALS' || key === undefined) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
     if (check.result === 'DISABLED') {
       return failure(input, 'DISABLED', check.disabled === 'key' ? 'The API key is disabled' : `The owner ${key.ownerId} is disabled`, key);
