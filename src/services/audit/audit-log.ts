@@ -140,12 +140,25 @@ export function sqliteAuditInsert(sqlite: { prepare(sql: string): { run(...args:
   });
 }
 
+/** Something that holds data-plane events until it seals them into `record()` calls. */
+export interface AuditProducer {
+  seal(): void;
+}
+
 export interface AuditLog {
   /** Runs a management transaction that writes its audit events, serialised per writer. */
   transaction<T>(work: (trx: Executor, record: (input: AuditInput) => void) => Promise<T>): Promise<T>;
   /** Data-plane events: buffered off the hot path and written in batches. */
   record(input: AuditInput): void;
+  /**
+   * Attaches a producer that holds events of its own (the data-plane aggregator's open windows):
+   * `flush()` and `close()` call its `seal()` first, so that what it holds is `record()`ed and
+   * written with the rest. Returns the detach function.
+   */
+  attach(producer: AuditProducer): () => void;
+  /** Seals every attached producer, then writes every buffered data-plane event. */
   flush(): Promise<void>;
+  /** Stops the timer, seals the producers and flushes; later `record()`s are ignored. */
   close(): Promise<void>;
   readonly chains: { management: string; dataPlane: string };
   /** The audit key (its material never serialises): verify and checkpoints use it. */
@@ -200,7 +213,20 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     commit();
   }
 
-  async function flush(): Promise<void> {
+  const producers = new Set<AuditProducer>();
+
+  function sealProducers(): void {
+    for (const producer of producers) {
+      try {
+        producer.seal();
+      } catch (error) {
+        options.onError?.(error);
+      }
+    }
+  }
+
+  /** Writes the buffer (without sealing the producers: the timer flushes what they handed over). */
+  async function drain(): Promise<void> {
     await dataPlane.mutex.run(async () => {
       while (buffer.length > 0) {
         const batch = buffer.slice(0, SLICE);
@@ -221,8 +247,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     });
   }
 
+  async function flush(): Promise<void> {
+    sealProducers();
+    await drain();
+  }
+
   const timer = setInterval(() => {
-    if (buffer.length > 0) void flush();
+    if (buffer.length > 0) void drain();
   }, options.flushIntervalMs ?? 250);
   timer.unref();
 
@@ -252,7 +283,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       // the event's time is when it happened, not when the batch is written
       if (input.time === undefined) input.time = options.clock();
       buffer.push(input);
-      if (buffer.length >= maxBatch) void flush();
+      if (buffer.length >= maxBatch) void drain();
+    },
+    attach(producer) {
+      producers.add(producer);
+      return () => {
+        producers.delete(producer);
+      };
     },
     flush,
     async close() {
