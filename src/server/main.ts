@@ -11,6 +11,7 @@ import { userInfo } from 'node:os';
 import { createRuntime } from './runtime.js';
 import { organizationCrn } from '../domain/crn.js';
 import { loggerOptions } from './logging.js';
+import type { DataPlaneAuditMode } from '../services/audit/data-plane-recorder.js';
 
 export interface StartOptions {
   host: string;
@@ -19,7 +20,9 @@ export interface StartOptions {
   databaseUrl?: string;
   publicUrl?: string;
   tokenTtlSeconds?: number;
-  auditDataPlane?: 'all' | 'failures' | 'off';
+  auditDataPlane?: DataPlaneAuditMode;
+  /** `--audit-aggregate-window` in ms (validated by the CLI). */
+  auditAggregateWindowMs?: number;
   /** `--trust-proxy`: CIDR ranges (validated by the CLI) whose X-Forwarded-For / X-Real-IP are believed. */
   trustProxy?: readonly string[];
   onBootstrap?: (result: BootstrapResult, url: string) => void;
@@ -72,7 +75,7 @@ export async function startServer(requested: StartOptions): Promise<void> {
     bootstrap: true,
     publicUrl: provisionalUrl,
     tokenTtlSeconds: options.tokenTtlSeconds,
-    dataPlane: { audit: options.auditDataPlane },
+    dataPlane: { audit: options.auditDataPlane, auditWindowMs: options.auditAggregateWindowMs },
     masterKey: process.env.KEYWARD_MASTER_KEY || undefined,
     auditKeyFile: process.env[AUDIT_KEY_FILE_ENV] || undefined,
     edge: { trustProxy: options.trustProxy },

@@ -109,7 +109,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       : undefined;
     const services = createServices(
       { db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId },
-      { ...options.dataPlane, cacheTrusted: () => cacheTrusted },
+      // a test's clock drives the aggregation windows too; the real one is read as Date.now()
+      { ...options.dataPlane, cacheTrusted: () => cacheTrusted, now: options.clock ? () => clock().getTime() : undefined },
       { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger, health, ...options.edge });

@@ -8,7 +8,10 @@ import { createUserService } from './users.js';
 import { KeyCache } from './verify/key-cache.js';
 import { BruteForceGuard, type BruteForceOptions } from './verify/brute-force.js';
 import { LastUsedRecorder } from './verify/last-used.js';
-import { createVerifier, type DataPlaneAuditMode, type DataPlaneAuthorizer } from './verify/verifier.js';
+import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
+import { DataPlaneRecorder, type DataPlaneAuditMode } from './audit/data-plane-recorder.js';
+import { createVerifyAudit, verifyEventBuilder } from './verify/verify-audit.js';
+import type { UsageSink } from '../domain/usage.js';
 import { SigningKeyStore } from './oauth/signing-keys.js';
 import { createTokenService } from './oauth/token-service.js';
 import { createSigningKeyRotation } from './oauth/signing-key-rotation.js';
@@ -22,6 +25,8 @@ import { createPolicyService } from './policy.js';
 import { createAdvisorService } from './advisor.js';
 import { createLeakService } from './leaks.js';
 import { createKafkaBrokerService, type KafkaBrokerOptions } from './kafka/broker-service.js';
+import { UsageRecorder } from './usage/usage-recorder.js';
+import { createUsageService } from './usage/usage-service.js';
 
 export interface DataPlaneOptions {
   cacheCapacity?: number;
@@ -29,8 +34,14 @@ export interface DataPlaneOptions {
   authorizer?: DataPlaneAuthorizer;
   /** False while cross-instance invalidation is down. */
   cacheTrusted?: () => boolean;
-  /** Which data-plane authentications are audited: all (default), failures, or off. */
+  /** Which data-plane authentications are audited: all (default, successes aggregated), every, failures, or off. */
   audit?: DataPlaneAuditMode;
+  /** The aggregation window of mode all (default 60 s). */
+  auditWindowMs?: number;
+  /** The data plane's clock in ms since the epoch (default Date.now; tests pass their clock's). */
+  now?: () => number;
+  /** Where per-key usage goes. */
+  usage?: UsageSink;
   /** The Kafka broker plugin's side: change streams and the change log's retention. */
   kafkaBroker?: KafkaBrokerOptions;
 }
@@ -49,18 +60,25 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
   const authz = createAuthz({ db: base.db, changes: base.changes, trusted: dataPlane.cacheTrusted });
   const deps: ServiceDeps = { ...base, authz };
   const apiKeys = createApiKeyService(deps);
+  // per-key usage: the recorder is the data plane's UsageSink; query reads it back (usage-service.ts)
+  const usage = { recorder: new UsageRecorder(deps.db), query: createUsageService(deps, apiKeys) };
   const keyCache = new KeyCache(dataPlane.cacheCapacity);
   const unfollow = keyCache.follow(deps.changes);
   const lastUsed = new LastUsedRecorder(deps.db, deps.clock);
   const guard = new BruteForceGuard(dataPlane.bruteForce);
   const metrics = createMetrics(keyCache);
+  // attached to the audit log: its flush() and close() seal the open windows
+  const recorder = new DataPlaneRecorder({
+    audit: deps.audit, build: verifyEventBuilder(deps.organizationId), mode: dataPlane.audit, windowMs: dataPlane.auditWindowMs, usage: dataPlane.usage, now: dataPlane.now,
+  });
   const verify = createVerifier({
-    db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed, audit: deps.audit,
-    authorizer: dataPlane.authorizer ?? createDataPlaneAuthorizer(authz, deps.organizationId), cacheTrusted: dataPlane.cacheTrusted, auditMode: dataPlane.audit,
+    db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed,
+    audit: createVerifyAudit({ organizationId: deps.organizationId, recorder, audit: deps.audit }),
+    authorizer: dataPlane.authorizer ?? createDataPlaneAuthorizer(authz, deps.organizationId), cacheTrusted: dataPlane.cacheTrusted,
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
-  const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit }, dataPlane.kafkaBroker);
+  const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: dataPlane.usage }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
     deps,
@@ -89,13 +107,15 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     advisor: createAdvisorService(deps),
     leaks: createLeakService(deps, apiKeys),
     kafkaBroker,
-    /** Writes what is buffered (last use) and stops following changes. */
+    /** Seals the open audit windows, writes what is buffered (last use) and stops following changes. */
     async close() {
+      recorder.close();
       kafkaBroker.close();
       unfollow();
       authz.close();
       signingKeys.close();
       await lastUsed.close();
+      await usage.recorder.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { CliError, usageError } from '../cli-error.js';
 import { withOutput, printObject, notice, type Format } from '../output.js';
 import { hasSavedContext, readConfig, writeConfig } from '../config.js';
 import { parseTrustedProxies } from '../../server/client-address.js';
+import { DATA_PLANE_AUDIT_MODES, parseAggregateWindow, parseDataPlaneAuditMode, type DataPlaneAuditMode } from '../../services/audit/data-plane-recorder.js';
 
 interface StartOptions {
   host: string;
@@ -12,6 +13,7 @@ interface StartOptions {
   publicUrl?: string;
   tokenTtl: string;
   auditDataPlane: string;
+  auditAggregateWindow: string;
   trustProxy?: string;
 }
 
@@ -33,11 +35,23 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'postgres:// URL (default: KEYWARD_DATABASE_URL)', process.env.KEYWARD_DATABASE_URL)
     .option('--public-url <url>', 'URL clients use to reach this server, the issuer of its tokens (default: http://HOST:PORT)', process.env.KEYWARD_PUBLIC_URL)
     .option('--token-ttl <seconds>', 'lifetime of OAuth access tokens', process.env.KEYWARD_TOKEN_TTL ?? '900')
-    .option('--audit-data-plane <mode>', 'which data-plane authentications are audited: all, failures or off', process.env.KEYWARD_AUDIT_DATA_PLANE ?? 'all')
+    .option(
+      '--audit-data-plane <mode>',
+      `which data-plane authentications are audited: ${DATA_PLANE_AUDIT_MODES.join(', ')} (all: every failure, successes aggregated per window)`,
+      process.env.KEYWARD_AUDIT_DATA_PLANE ?? 'all',
+    )
+    .option('--audit-aggregate-window <duration>', 'window of the aggregated audit events of mode all, 1s to 1h', process.env.KEYWARD_AUDIT_AGGREGATE_WINDOW ?? '60s')
     .option('--trust-proxy <cidrs>', 'CIDR[,CIDR…] of reverse proxies whose X-Forwarded-For / X-Real-IP name the client (default: KEYWARD_TRUST_PROXY; none)', process.env.KEYWARD_TRUST_PROXY)
     .action(async (options: StartOptions) => {
       const listenPort = port(options.port);
-      if (!['all', 'failures', 'off'].includes(options.auditDataPlane)) throw usageError(`invalid --audit-data-plane "${options.auditDataPlane}": valid values are all, failures, off`);
+      let auditDataPlane: DataPlaneAuditMode;
+      let auditAggregateWindowMs: number;
+      try {
+        auditDataPlane = parseDataPlaneAuditMode(options.auditDataPlane);
+        auditAggregateWindowMs = parseAggregateWindow(options.auditAggregateWindow);
+      } catch (error) {
+        throw usageError((error as Error).message);
+      }
       const tokenTtlSeconds = Number(options.tokenTtl);
       if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 30 || tokenTtlSeconds > 86_400) throw usageError(`invalid --token-ttl "${options.tokenTtl}": use a number of seconds from 30 to 86400`);
       let trustProxy: readonly string[];
@@ -55,7 +69,8 @@ export function register(program: Command): void {
         databaseUrl: options.databaseUrl,
         publicUrl: options.publicUrl,
         tokenTtlSeconds,
-        auditDataPlane: options.auditDataPlane as 'all' | 'failures' | 'off',
+        auditDataPlane,
+        auditAggregateWindowMs,
         onBootstrap: (result, url) => {
           notice('keyward initialized a new store.');
           notice(`  Organization:  ${result.organization}`);

@@ -9,6 +9,10 @@
  * - A failed login naming a key that exists for another resource is recorded as `WRONG_RESOURCE`:
  *   the broker's replica holds only its own cluster's keys, so it cannot tell that from an unknown key.
  * - Only keys of this cluster move `last_used`; anything else an item names is recorded, never trusted.
+ * - Every item naming an existing key adds its count to that key's usage, in every audit mode:
+ *   SUCCESS → VALID, UNAUTHORIZED → FORBIDDEN, UNAUTHENTICATED → its reason when that is an outcome,
+ *   else INVALID_CREDENTIALS.
+ * - In mode `every` too, items pass through as the broker aggregated them.
  * - Free text (names, reasons, client ids) is masked like every audit event's data: no keyward secret
  *   is kept, whatever a client put in its user name or client id.
  */
@@ -23,7 +27,8 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditInput } from '../audit/cloud-event.js';
 import type { RequestMetadata } from '../context.js';
 import type { LastUsedRecorder } from '../verify/last-used.js';
-import type { DataPlaneAuditMode } from '../verify/verifier.js';
+import { epochMinute, USAGE_OUTCOMES, type UsageOutcome, type UsageSink } from '../../domain/usage.js';
+import type { DataPlaneAuditMode } from '../audit/data-plane-recorder.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
@@ -71,8 +76,18 @@ export interface BrokerEventsDeps {
   organizationId: string;
   audit: Pick<AuditLog, 'record'>;
   lastUsed: Pick<LastUsedRecorder, 'touch'>;
-  /** Which data-plane events reach the audit log (§4; default all). `last_used` moves either way. */
+  /** Which data-plane events reach the audit log (§4; default all). `last_used` and usage move either way. */
   auditMode?: DataPlaneAuditMode;
+  usage?: UsageSink;
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set(USAGE_OUTCOMES);
+
+/** The usage outcome of an item (its final reason: WRONG_RESOURCE for another cluster's key). */
+function usageOutcome(result: BrokerEvent['result'], reason: string | undefined): UsageOutcome {
+  if (result === 'SUCCESS') return 'VALID';
+  if (result === 'UNAUTHORIZED') return 'FORBIDDEN';
+  return reason !== undefined && OUTCOMES.has(reason) ? (reason as UsageOutcome) : 'INVALID_CREDENTIALS';
 }
 
 const KEY_ID = /^[A-Z0-9]{16}$/;
@@ -195,13 +210,14 @@ export function createBrokerEvents(deps: BrokerEventsDeps) {
         const ownKey = key !== undefined && key.resource_id === clusterId ? key : undefined;
         if (event.result === 'SUCCESS' && ownKey) deps.lastUsed.touch(ownKey.id);
 
-        if (auditMode === 'off' || (auditMode === 'failures' && event.result === 'SUCCESS')) return;
         let reason = event.result === 'SUCCESS' ? undefined : (event.reason ?? undefined);
         let principal = event.principal ?? undefined;
         if (event.type === 'authentication' && event.result === 'UNAUTHENTICATED' && key !== undefined && !ownKey && (reason === undefined || reason === 'INVALID_CREDENTIALS')) {
           reason = 'WRONG_RESOURCE';
           principal ??= `User:${key.owner_id}`;
         }
+        if (key !== undefined) deps.usage?.add(key.id, epochMinute(firstTime.getTime()), usageOutcome(event.result, reason), count);
+        if (auditMode === 'off' || (auditMode === 'failures' && event.result === 'SUCCESS')) return;
         const details: Record<string, unknown> = { cluster: clusterId };
         if (event.broker) details.broker = event.broker;
         if (event.listener) details.listener = event.listener;

@@ -1,7 +1,9 @@
 import { errors } from '../../domain/errors.js';
 import type { RequestMetadata, ServiceDeps } from '../context.js';
 import type { LastUsedRecorder } from '../verify/last-used.js';
-import type { DataPlaneAuditMode, Verify } from '../verify/verifier.js';
+import type { UsageSink } from '../../domain/usage.js';
+import type { DataPlaneAuditMode } from '../audit/data-plane-recorder.js';
+import type { Verify } from '../verify/verifier.js';
 import { createBrokerAuth, type BrokerIdentity } from './broker-auth.js';
 import { createBrokerEvents, type BrokerEvent } from './broker-events.js';
 import { DEFAULT_RETENTION, pruneReplicaLog, type ReplicaLogRetention } from './replica-log.js';
@@ -19,11 +21,12 @@ export interface KafkaBrokerDataPlane {
   verify: Verify;
   lastUsed: Pick<LastUsedRecorder, 'touch'>;
   auditMode?: DataPlaneAuditMode;
+  usage?: UsageSink;
 }
 
 export function createKafkaBrokerService(deps: ServiceDeps, dataPlane: KafkaBrokerDataPlane, options: KafkaBrokerOptions = {}) {
   const authenticate = createBrokerAuth(deps, dataPlane.verify);
-  const events = createBrokerEvents({ db: deps.db, organizationId: deps.organizationId, audit: deps.audit, lastUsed: dataPlane.lastUsed, auditMode: dataPlane.auditMode });
+  const events = createBrokerEvents({ db: deps.db, organizationId: deps.organizationId, audit: deps.audit, lastUsed: dataPlane.lastUsed, auditMode: dataPlane.auditMode, usage: dataPlane.usage });
   const streams = createReplicaStreams({ db: deps.db, organizationId: deps.organizationId, changes: deps.changes, clock: deps.clock, onError: options.onStreamError }, options);
   const retention = options.retention ?? DEFAULT_RETENTION;
 

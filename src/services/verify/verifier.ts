@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
-import { organizationCrn, resourceCrn } from '../../domain/crn.js';
 import { checkKeyDigest, checkKeyState, type KeyCheck } from '../../domain/kafka/login-check.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
 import type { Database } from '../../store/database.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestMetadata } from '../context.js';
-import type { BlockStarted, BruteForceGuard } from './brute-force.js';
+import type { BruteForceGuard } from './brute-force.js';
 import type { KeyCache } from './key-cache.js';
 import { loadKeyRecord, sameKeyRecord, type KeyRecord } from './key-record.js';
 import type { LastUsedRecorder } from './last-used.js';
+import type { VerifyAudit } from './verify-audit.js';
 
 export type FailureCode = 'INVALID_CREDENTIALS' | 'EXPIRED' | 'DISABLED' | 'WRONG_RESOURCE' | 'FORBIDDEN' | 'RATE_LIMITED';
 
@@ -54,23 +53,16 @@ export interface VerifierDeps {
   cache: KeyCache;
   guard: BruteForceGuard;
   lastUsed: LastUsedRecorder;
-  audit: AuditLog;
+  /** Where every result goes: the data-plane recorder decides what reaches the audit log (verify-audit.ts). */
+  audit: VerifyAudit;
   authorizer?: DataPlaneAuthorizer;
   /** False while cross-instance invalidation is down: then every lookup goes to the database. */
   cacheTrusted?: () => boolean;
   /** Counts every result (Prometheus). */
   onResult?: (method: string, code: string) => void;
-  /** Which data-plane authentications reach the audit log (default all; failures are always kept unless off). */
-  auditMode?: DataPlaneAuditMode;
 }
-
-export type DataPlaneAuditMode = 'all' | 'failures' | 'off';
 
 const KEY_ID = /^[A-Z0-9]{16}$/;
-
-function keyResourceCrn(organizationId: string, key: Pick<KeyRecord, 'resourceId' | 'resourceKind' | 'environment'>): string {
-  return resourceCrn(organizationId, { kind: key.resourceKind, id: key.resourceId, environment: key.environment });
-}
 
 export function createVerifier(deps: VerifierDeps) {
   const trusted = deps.cacheTrusted ?? (() => true);
@@ -92,69 +84,19 @@ export function createVerifier(deps: VerifierDeps) {
     return record;
   }
 
-  const auditMode = deps.auditMode ?? 'all';
-
-  /**
-   * One event per request. When an action was decided, it is the `io.keyward.authorization` event,
-   * which carries the authentication (principal, mechanism, key) and the deciding rule together, as
-   * Confluent's authorization events do; otherwise it is the `io.keyward.authentication` event.
-   */
-  function audit(input: VerifyRequest, result: VerifyResult, decision?: AuthorizationOutcome): void {
+  /** Every result is counted and handed to the audit; `known`: the existing key a result without one is about. */
+  function audit(input: VerifyRequest, result: VerifyResult, decision?: AuthorizationOutcome, known?: KeyRecord): void {
     deps.onResult?.(input.method, result.code);
-    if (auditMode === 'off') return;
-    if (result.valid && (input.auditSuccess === false || auditMode === 'failures')) return;
-    if (decision && result.key) {
-      deps.audit.record({
-        type: 'io.keyward.authorization',
-        method: input.method,
-        subject: keyResourceCrn(deps.organizationId, result.key),
-        principal: `User:${result.key.ownerId}`,
-        apiKey: result.key.id,
-        mechanism: input.mechanism,
-        request: input.request,
-        authorization: decision.audit,
-        status: decision.granted ? 'SUCCESS' : 'UNAUTHORIZED',
-        reason: decision.granted ? undefined : decision.reason,
-        details: input.resource ? { resource: input.resource } : undefined,
-      });
-      return;
-    }
-    const subject = result.key ? keyResourceCrn(deps.organizationId, result.key) : organizationCrn(deps.organizationId);
-    const principal = result.key ? `User:${result.key.ownerId}` : undefined;
-    deps.audit.record({
-      type: 'io.keyward.authentication',
-      method: input.method,
-      subject,
-      principal,
-      apiKey: KEY_ID.test(input.key) ? input.key : undefined,
-      mechanism: input.mechanism,
-      request: input.request,
-      status: result.code === 'VALID' || result.code === 'FORBIDDEN' ? 'SUCCESS' : 'UNAUTHENTICATED',
-      reason: result.code === 'VALID' || result.code === 'FORBIDDEN' ? undefined : result.code,
-      details: input.resource ? { resource: input.resource } : undefined,
-    });
+    deps.audit.result(input, result, decision, known);
   }
 
-  function auditBlock(input: VerifyRequest, block: BlockStarted): void {
-    deps.audit.record({
-      type: 'io.keyward.authentication',
-      method: input.method,
-      subject: organizationCrn(deps.organizationId),
-      apiKey: block.key !== undefined && KEY_ID.test(block.key) ? block.key : undefined,
-      mechanism: input.mechanism,
-      request: input.request,
-      status: 'UNAUTHENTICATED',
-      reason: 'RATE_LIMITED',
-      details: { blocked: block.subject, address: block.address, until: new Date(block.until).toISOString(), failures: block.failures },
-    });
-  }
-
-  function failure(input: VerifyRequest, code: FailureCode, reason: string, key?: KeyRecord): VerifyResult {
+  /** `known`: the key a wrong secret was presented for (not in the result, but its usage counts). */
+  function failure(input: VerifyRequest, code: FailureCode, reason: string, key?: KeyRecord, known?: KeyRecord): VerifyResult {
     if (code === 'INVALID_CREDENTIALS') {
-      for (const block of deps.guard.fail(input.key, input.request.clientAddress)) auditBlock(input, block);
+      for (const block of deps.guard.fail(input.key, input.request.clientAddress)) deps.audit.block(input, block);
     }
     const result: VerifyResult = { valid: false, code, reason, ...(key ? { key, principal: `User:${key.ownerId}` } : {}) };
-    audit(input, result);
+    audit(input, result, undefined, known);
     return result;
   }
 
@@ -181,11 +123,11 @@ export function createVerifier(deps: VerifierDeps) {
     const blockedMs = deps.guard.blockedFor(input.key, input.request.clientAddress);
     if (blockedMs > 0) {
       const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) };
-      audit(input, result);
+      audit(input, result, undefined, KEY_ID.test(input.key) ? cached(input.key) : undefined);
       return result;
     }
     const { key, check } = await checkCredentials(input.key, hashSecret(input.secret));
-    if (check.result === 'INVALID_CREDENTIALS' || key === undefined) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
+    if (check.result === 'INVALID_CREDENTIALS' || key === undefined) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret', undefined, key);
     if (check.result === 'DISABLED') {
       return failure(input, 'DISABLED', check.disabled === 'key' ? 'The API key is disabled' : `The owner ${key.ownerId} is disabled`, key);
     }
