@@ -173,6 +173,14 @@ export interface ReplicaChangesTable {
   time: string;
 }
 
+/** Authentications of one key with one outcome in one epoch minute (DESIGN §3 usage); only ever added to. */
+export interface ApiKeyUsageTable {
+  api_key: string;
+  minute: number;
+  outcome: string;
+  count: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   environments: EnvironmentsTable;
@@ -190,4 +198,5 @@ export interface Database {
   settings: SettingsTable;
   replica_revision: ReplicaRevisionTable;
   replica_changes: ReplicaChangesTable;
+  api_key_usage: ApiKeyUsageTable;
 }

@@ -5,6 +5,7 @@ import { settingsRepo } from '../../store/repositories/settings.js';
 import type { Clock } from '../context.js';
 import type { AuditKey } from './audit-key.js';
 import { raiseFloor } from './chain-registry.js';
+import { pruneApiKeyUsage } from '../usage/usage-retention.js';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 export const MAX_AUDIT_RETENTION_DAYS = 36_500;
@@ -98,7 +99,7 @@ export interface RetentionOptions {
 }
 
 /**
- * Prunes now (in the background: start-up does not wait) and then every interval, on an
+ * Prunes events and usage counts now (in the background: start-up does not wait) and then every interval, on an
  * `unref`'d timer. Returns a stop function that cancels the timer and waits for a running prune
  * to reach the end of its current batch.
  */
@@ -113,6 +114,8 @@ export function startRetention(options: RetentionOptions): () => Promise<void> {
         const days = typeof options.days === 'number' ? options.days : await options.days();
         const result = await pruneAuditEvents({ db: options.db, key: options.key, clock: options.clock, days, shouldStop: () => stopped });
         if (result.deleted > 0) options.onPruned?.(result);
+        // per-key usage counts are kept as long as the events they summarise
+        await pruneApiKeyUsage({ db: options.db, clock: options.clock, days, shouldStop: () => stopped });
       } catch (error) {
         if (!stopped) options.onError?.(error);
       } finally {

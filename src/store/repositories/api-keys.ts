@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeysTable } from '../database.js';
 import type { Executor, Page } from './executor.js';
+import { apiKeyUsageRepo } from './api-key-usage.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
@@ -60,14 +61,18 @@ export const apiKeysRepo = {
   async update(db: Executor, id: string, patch: Updateable<ApiKeysTable>): Promise<void> {
     await db.updateTable('api_keys').set(patch).where('id', '=', id).execute();
   },
+  /** Deleting keys deletes their usage counts too (the audit log keeps what happened). */
   async delete(db: Executor, id: string): Promise<void> {
+    await apiKeyUsageRepo.deleteForKey(db, id);
     await db.deleteFrom('api_keys').where('id', '=', id).execute();
   },
   async deleteByOwner(db: Executor, ownerId: string): Promise<number> {
+    await apiKeyUsageRepo.deleteForKeysWhere(db, 'owner_id', ownerId);
     const result = await db.deleteFrom('api_keys').where('owner_id', '=', ownerId).executeTakeFirst();
     return Number(result.numDeletedRows);
   },
   async deleteByResource(db: Executor, resourceId: string): Promise<number> {
+    await apiKeyUsageRepo.deleteForKeysWhere(db, 'resource_id', resourceId);
     const result = await db.deleteFrom('api_keys').where('resource_id', '=', resourceId).executeTakeFirst();
     return Number(result.numDeletedRows);
   },
