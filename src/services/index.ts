@@ -11,7 +11,6 @@ import { LastUsedRecorder } from './verify/last-used.js';
 import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
 import { DataPlaneRecorder, type DataPlaneAuditMode } from './audit/data-plane-recorder.js';
 import { createVerifyAudit, verifyEventBuilder } from './verify/verify-audit.js';
-import type { UsageSink } from '../domain/usage.js';
 import { SigningKeyStore } from './oauth/signing-keys.js';
 import { createTokenService } from './oauth/token-service.js';
 import { createSigningKeyRotation } from './oauth/signing-key-rotation.js';
@@ -40,8 +39,6 @@ export interface DataPlaneOptions {
   auditWindowMs?: number;
   /** The data plane's clock in ms since the epoch (default Date.now; tests pass their clock's). */
   now?: () => number;
-  /** Where per-key usage goes. */
-  usage?: UsageSink;
   /** The Kafka broker plugin's side: change streams and the change log's retention. */
   kafkaBroker?: KafkaBrokerOptions;
 }
@@ -69,7 +66,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
   const metrics = createMetrics(keyCache);
   // attached to the audit log: its flush() and close() seal the open windows
   const recorder = new DataPlaneRecorder({
-    audit: deps.audit, build: verifyEventBuilder(deps.organizationId), mode: dataPlane.audit, windowMs: dataPlane.auditWindowMs, usage: dataPlane.usage, now: dataPlane.now,
+    audit: deps.audit, build: verifyEventBuilder(deps.organizationId), mode: dataPlane.audit, windowMs: dataPlane.auditWindowMs, usage: usage.recorder, now: dataPlane.now,
   });
   const verify = createVerifier({
     db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed,
@@ -78,7 +75,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
-  const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: dataPlane.usage }, dataPlane.kafkaBroker);
+  const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: usage.recorder }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
     deps,
