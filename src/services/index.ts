@@ -104,6 +104,8 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     advisor: createAdvisorService(deps),
     leaks: createLeakService(deps, apiKeys),
     kafkaBroker,
+    /** Per-key usage: the recorder (the data plane's usage sink) and the query service. */
+    usage,
     /** Seals the open audit windows, writes what is buffered (last use) and stops following changes. */
     async close() {
       recorder.close();
