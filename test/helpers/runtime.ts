@@ -16,8 +16,8 @@ export function basic(key: string, secret: string): string {
   return 'Basic ' + Buffer.from(`${key}:${secret}`).toString('base64');
 }
 
-export async function startTestServer(db: TestDatabase, options: { clock?: () => Date; edge?: RuntimeOptions['edge'] } = {}): Promise<TestServer> {
-  const runtime = await createRuntime({ ...db.options, publicUrl: 'http://keyward.test', bootstrap: true, lock: true, clock: options.clock, edge: options.edge });
+export async function startTestServer(db: TestDatabase, options: { clock?: () => Date; edge?: RuntimeOptions['edge']; dataPlane?: RuntimeOptions['dataPlane'] } = {}): Promise<TestServer> {
+  const runtime = await createRuntime({ ...db.options, publicUrl: 'http://keyward.test', bootstrap: true, lock: true, clock: options.clock, edge: options.edge, dataPlane: options.dataPlane });
   const admin = runtime.bootstrapped as BootstrapResult;
   return {
     runtime,
