@@ -19,6 +19,8 @@ export interface Load {
   verifyBody?: (body: string) => boolean;
   /** The server process, for its CPU time. */
   serverPid: number;
+  /** The database server's processes working for this store (PostgreSQL), for their CPU time. */
+  databasePids?: () => Promise<number[]>;
 }
 
 export interface Measurement {
@@ -42,6 +44,9 @@ export interface Measurement {
   serverCores?: number;
   /** CPU seconds this process (autocannon) used during the measured run. */
   loadGeneratorCpuSeconds: number;
+  /** CPU seconds of the database server's processes for this store (PostgreSQL), and its share of a core. */
+  databaseCpuSeconds?: number;
+  databaseCores?: number;
   /**
    * Cores busy with processes other than the server under test and autocannon during the run
    * (machine busy time minus theirs, over the duration): other work on the machine skews the
@@ -88,10 +93,33 @@ function cannon(load: Load, requests: Request[], settings: LoadSettings, duratio
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-export async function measure(load: Load, settings: LoadSettings): Promise<Measurement> {
+/** CPU seconds used so far by each of these processes (those still running). */
+function cpuOf(pids: number[]): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) cpu.set(pid, seconds);
+  }
+  return cpu;
+}
+
+/** CPU seconds spent between two readings; a process that started in between counts from 0. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The warm-up alone: autocannon for `settings.warmup` seconds, its figures thrown away. */
+export async function warmUp(load: Load, settings: LoadSettings): Promise<void> {
   if (settings.warmup > 0) await cannon(load, load.warmupRequests ?? load.requests, settings, settings.warmup);
+}
+
+export async function measure(load: Load, settings: LoadSettings): Promise<Measurement> {
+  await warmUp(load, settings);
 
   const histogram = createHistogram({ lowest: 1, highest: 60_000_000, figures: 3 });
+  const databaseBefore = load.databasePids ? cpuOf(await load.databasePids()) : undefined;
   const cpuBefore = processCpuSeconds(load.serverPid);
   const machineBefore = machineCpuSeconds();
   const selfBefore = process.cpuUsage();
@@ -99,6 +127,7 @@ export async function measure(load: Load, settings: LoadSettings): Promise<Measu
   const selfCpu = process.cpuUsage(selfBefore);
   const cpuAfter = processCpuSeconds(load.serverPid);
   const machineAfter = machineCpuSeconds();
+  const databaseCpuSeconds = databaseBefore && load.databasePids ? cpuSpent(databaseBefore, cpuOf(await load.databasePids())) : undefined;
 
   const us = (p: number) => round(histogram.percentile(p) / 1000);
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
@@ -107,7 +136,8 @@ export async function measure(load: Load, settings: LoadSettings): Promise<Measu
   const selfSeconds = (selfCpu.user + selfCpu.system) / 1e6;
   const cores = cpus().length;
   const busyCores = machineBefore && machineAfter ? (machineAfter.busy - machineBefore.busy) / ((machineAfter.total - machineBefore.total) / cores) : undefined;
-  const otherCores = busyCores !== undefined && serverCpuSeconds !== undefined ? Math.max(0, busyCores - (serverCpuSeconds + selfSeconds) / result.duration) : undefined;
+  const otherCores =
+    busyCores !== undefined && serverCpuSeconds !== undefined ? Math.max(0, busyCores - (serverCpuSeconds + selfSeconds + (databaseCpuSeconds ?? 0)) / result.duration) : undefined;
   return {
     reqPerSec: round(result.requests.average, 1),
     requests: {
@@ -135,6 +165,7 @@ export async function measure(load: Load, settings: LoadSettings): Promise<Measu
       ? { serverCpuSeconds, serverCpuUsPerRequest: completed > 0 ? round((serverCpuSeconds * 1e6) / completed, 1) : 0, serverCores: round(serverCpuSeconds / result.duration, 2) }
       : {}),
     loadGeneratorCpuSeconds: round(selfSeconds, 2),
+    ...(databaseCpuSeconds !== undefined ? { databaseCpuSeconds: round(databaseCpuSeconds, 2), databaseCores: round(databaseCpuSeconds / result.duration, 2) } : {}),
     ...(otherCores !== undefined && busyCores !== undefined ? { otherCores: round(otherCores, 2), machine: { cores, busyCores: round(busyCores, 2) } } : {}),
   };
 }

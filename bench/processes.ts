@@ -14,7 +14,14 @@ export const BASELINE_SERVER = resolve(import.meta.dirname, 'baseline-server.js'
 class Cleanup {
   private readonly children = new Set<ChildProcess>();
   private readonly dirs = new Set<string>();
+  /** Undone after the children are stopped, before the directories go (e.g. dropping a database). */
+  private readonly hooks = new Set<() => Promise<void>>();
   private installed = false;
+
+  /** Runs `undo` when the run ends (also on failure and on a signal); at most once. */
+  onCleanup(undo: () => Promise<void>): void {
+    this.hooks.add(undo);
+  }
 
   tempDir(prefix: string): string {
     const dir = mkdtempSync(join(tmpdir(), `keyward-bench-${prefix}-`));
@@ -44,6 +51,10 @@ class Cleanup {
 
   async all(): Promise<void> {
     await Promise.all([...this.children].map((child) => this.stop(child)));
+    for (const undo of [...this.hooks]) {
+      this.hooks.delete(undo);
+      await undo().catch((error: unknown) => console.error(`bench: cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     for (const dir of [...this.dirs]) this.removeDir(dir);
   }
 
@@ -113,10 +124,13 @@ export interface KeywardServer extends Child {
   admin?: { key: string; secret: string };
 }
 
-/** `keyward server start --port 0 --data-dir DIR …` as a child process on a free loopback port. */
-export async function startKeyward(dataDir: string, extraArgs: string[] = []): Promise<KeywardServer> {
+/**
+ * `keyward server start --port 0 --data-dir DIR …` as a child process on a free loopback port;
+ * `env` adds to its (otherwise minimal) environment, e.g. KEYWARD_AUDIT_KEY_FILE.
+ */
+export async function startKeyward(dataDir: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<KeywardServer> {
   const home = cleanup.tempDir('home');
-  const env = { PATH: process.env.PATH, KEYWARD_HOME: home, KEYWARD_LOG_LEVEL: 'warn' };
+  const env = { PATH: process.env.PATH, KEYWARD_HOME: home, KEYWARD_LOG_LEVEL: 'warn', ...extraEnv };
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS)
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const child = await spawnListening([...nodeArgs, CLI, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...extraArgs], env, /keyward listening on (http:\/\/\S+)/, 'keyward server');

@@ -12,6 +12,8 @@ export interface ScenarioOutcome {
   scenario: Scenario;
   measurement?: Measurement;
   info?: Record<string, unknown>;
+  /** A probe's own measurements (e.g. one per instance). */
+  parts?: Array<{ label: string; measurement: Measurement }>;
   skipped?: string;
   failed?: string;
 }
@@ -33,10 +35,17 @@ export interface Ratios {
 }
 
 export interface TargetResult {
+  /** The issue's targets-table row. */
+  row: string;
   scenario: string;
+  /** What is bounded, e.g. `req/s ≥ 0.80× POST`. */
   target: string;
   value: number | null;
+  /** How the value reads, e.g. `0.81×` or `212 rows`. */
+  measured: string;
   met: boolean;
+  /** The figures the value comes from. */
+  figures: string;
 }
 
 const BASELINE_OF: Record<Shape, string> = { GET: 'baseline-get', POST: 'baseline-post' };
@@ -45,13 +54,12 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
 }
 
-export function ratiosOf(outcome: ScenarioOutcome, byId: Map<string, ScenarioOutcome>): Ratios | undefined {
-  const m = outcome.measurement;
-  const base = byId.get(BASELINE_OF[outcome.scenario.shape])?.measurement;
+function ratiosFor(m: Measurement, shape: Shape, byId: Map<string, ScenarioOutcome>): Ratios | undefined {
+  const base = byId.get(BASELINE_OF[shape])?.measurement;
   const get = byId.get('baseline-get')?.measurement;
-  if (!m || !base || !get) return undefined;
+  if (!base || !get) return undefined;
   return {
-    shape: outcome.scenario.shape,
+    shape,
     reqPerSec: ratio(m.reqPerSec, base.reqPerSec) ?? NaN,
     p99: ratio(m.latencyMs.p99, base.latencyMs.p99) ?? NaN,
     p50: ratio(m.latencyMs.p50, base.latencyMs.p50) ?? NaN,
@@ -60,11 +68,25 @@ export function ratiosOf(outcome: ScenarioOutcome, byId: Map<string, ScenarioOut
   };
 }
 
+export function ratiosOf(outcome: ScenarioOutcome, byId: Map<string, ScenarioOutcome>): Ratios | undefined {
+  return outcome.measurement ? ratiosFor(outcome.measurement, outcome.scenario.shape, byId) : undefined;
+}
+
 function describeTarget(target: Target, shape: Shape): string {
-  if (target.kind === 'throughput') return `req/s ≥ ${target.min.toFixed(2)}× ${shape}`;
-  if (target.kind === 'p99') return `p99 ≤ ${target.max.toFixed(2)}× ${shape}`;
-  if (target.kind === 'at-most') return `${target.field} ≤ ${target.max} ${target.unit}`;
-  return `req/s ≥ ${target.min.toFixed(2)}× ${target.scenario}`;
+  switch (target.kind) {
+    case 'throughput':
+      return `req/s ≥ ${target.min.toFixed(2)}× ${shape}`;
+    case 'p99':
+      return `p99 ≤ ${target.max.toFixed(2)}× ${shape}`;
+    case 'throughput-vs':
+      return `req/s ≥ ${target.min.toFixed(2)}× ${target.scenario}`;
+    case 'p99-vs':
+      return `p99 ≤ ${target.max.toFixed(2)}× ${target.scenario}`;
+    case 'share-vs':
+      return `req/s ≥ ${target.min.toFixed(2)}× its share of ${target.scenario}`;
+    case 'at-most':
+      return `${target.what} ≤ ${target.max}${target.unit === '×' ? '×' : ` ${target.unit}`}`;
+  }
 }
 
 /** A run with failed requests proves nothing: its targets count as missed. */
@@ -72,26 +94,81 @@ function clean(m: Measurement): boolean {
   return m.errors === 0 && m.timeouts === 0 && m.non2xx === 0 && m.mismatches === 0;
 }
 
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const unclean = (id: string, m: Measurement | undefined) => (m && !clean(m) ? ` (${id} had failed or wrong answers)` : '');
+
 export function evaluateTargets(outcomes: ScenarioOutcome[]): TargetResult[] {
   const byId = new Map(outcomes.map((o) => [o.scenario.id, o]));
   const results: TargetResult[] = [];
   for (const outcome of outcomes) {
+    const id = outcome.scenario.id;
     for (const target of outcome.scenario.targets ?? []) {
-      const description = describeTarget(target, outcome.scenario.shape);
-      const m = outcome.measurement;
-      if (target.kind === 'at-most') {
-        const figure = outcome.info?.[target.field];
-        const value = typeof figure === 'number' ? figure : null;
-        results.push({ scenario: outcome.scenario.id, target: description, value, met: value !== null && value <= target.max });
+      const base = { row: target.row, scenario: id, target: describeTarget(target, outcome.scenario.shape) };
+      const missing = (why: string): TargetResult => ({ ...base, value: null, measured: '—', met: false, figures: why });
+      if (outcome.skipped) {
+        results.push(missing(`skipped: ${outcome.skipped}`));
         continue;
       }
-      const r = ratiosOf(outcome, byId);
-      let value: number | undefined;
-      if (target.kind === 'throughput') value = r?.reqPerSec;
-      else if (target.kind === 'p99') value = r?.p99;
-      else value = ratio(m?.reqPerSec, byId.get(target.scenario)?.measurement?.reqPerSec);
-      const ok = value !== undefined && !Number.isNaN(value) && m !== undefined && clean(m) && (target.kind === 'p99' ? value <= target.max : value >= target.min);
-      results.push({ scenario: outcome.scenario.id, target: description, value: value === undefined || Number.isNaN(value) ? null : Number(value.toFixed(3)), met: ok });
+      if (outcome.failed) {
+        results.push(missing(`failed: ${outcome.failed}`));
+        continue;
+      }
+      if (target.kind === 'at-most') {
+        const info = outcome.info ?? {};
+        const figure = info[target.field];
+        const value = typeof figure === 'number' ? figure : null;
+        const valid = target.valid === undefined || info[target.valid] === true;
+        const figures = (target.figures?.(info) ?? '') + (valid ? '' : `${target.figures ? '; ' : ''}${target.valid} is not true: the figure does not count`);
+        results.push({ ...base, value, measured: value === null ? '—' : target.unit === '×' ? `${value.toFixed(2)}×` : `${value} ${target.unit}`, met: valid && value !== null && value <= target.max, figures });
+        continue;
+      }
+      if (target.kind === 'share-vs') {
+        const alone = byId.get(target.scenario)?.measurement;
+        const parts = outcome.parts ?? [];
+        if (!alone || parts.length === 0) {
+          results.push(missing(`no measurement of ${alone ? id : target.scenario}`));
+          continue;
+        }
+        const share = alone.reqPerSec / parts.length;
+        const total = parts.reduce((sum, p) => sum + p.measurement.reqPerSec, 0);
+        for (const part of parts) {
+          const value = share > 0 ? part.measurement.reqPerSec / share : NaN;
+          results.push({
+            ...base,
+            scenario: `${id} (${part.label})`,
+            value: Number.isNaN(value) ? null : Number(value.toFixed(3)),
+            measured: Number.isNaN(value) ? '—' : `${value.toFixed(2)}×`,
+            met: !Number.isNaN(value) && value >= target.min && clean(part.measurement) && clean(alone),
+            figures:
+              `${int(part.measurement.reqPerSec)} req/s vs ${int(alone.reqPerSec)} / ${parts.length} (${target.scenario}); all ${parts.length}: ${int(total)} req/s, ${(total / alone.reqPerSec).toFixed(2)}× one alone` +
+              unclean(part.label, part.measurement) +
+              unclean(target.scenario, alone),
+          });
+        }
+        continue;
+      }
+      const m = outcome.measurement;
+      if (!m) {
+        results.push(missing('no measurement'));
+        continue;
+      }
+      const otherId = target.kind === 'throughput-vs' || target.kind === 'p99-vs' ? target.scenario : BASELINE_OF[outcome.scenario.shape];
+      const other = byId.get(otherId)?.measurement;
+      if (!other) {
+        results.push(missing(`no measurement of ${otherId}`));
+        continue;
+      }
+      const isLatency = target.kind === 'p99' || target.kind === 'p99-vs';
+      const value = isLatency ? ratio(m.latencyMs.p99, other.latencyMs.p99) : ratio(m.reqPerSec, other.reqPerSec);
+      const ok = value !== undefined && clean(m) && clean(other) && (isLatency ? value <= (target as { max: number }).max : value >= (target as { min: number }).min);
+      const figures = isLatency ? `p99 ${m.latencyMs.p99} ms vs ${other.latencyMs.p99} ms (${otherId})` : `${int(m.reqPerSec)} vs ${int(other.reqPerSec)} req/s (${otherId})`;
+      results.push({
+        ...base,
+        value: value === undefined ? null : Number(value.toFixed(3)),
+        measured: value === undefined ? '—' : `${value.toFixed(2)}×`,
+        met: ok,
+        figures: figures + unclean(id, m) + unclean(otherId, other),
+      });
     }
   }
   return results;
@@ -106,50 +183,54 @@ function renderTable(header: string[], rows: string[][], rightAligned: Set<numbe
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-export function table(outcomes: ScenarioOutcome[], targets: TargetResult[]): string {
+/** One row per measurement: every autocannon scenario, every part of a probe, the probes themselves. */
+export function table(outcomes: ScenarioOutcome[]): string {
   const byId = new Map(outcomes.map((o) => [o.scenario.id, o]));
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs', 'ratio req/s', 'ratio p99', 'req/s vs GET', 'p99 vs GET', 'srv CPU µs/req', 'CPU ratio', 'target', 'met?'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs', 'ratio req/s', 'ratio p99', 'req/s vs GET', 'p99 vs GET', 'srv CPU µs/req', 'CPU ratio'];
   const rows: string[][] = [];
-  for (const o of outcomes) {
-    if (o.skipped || o.failed || !o.measurement) {
-      const own = targets.filter((t) => t.scenario === o.scenario.id);
-      const probed = !o.skipped && !o.failed && o.info !== undefined;
-      const what = o.skipped ? `skipped: ${o.skipped}` : o.failed ? `failed: ${o.failed}` : own.map((t) => `${t.target} (${fmt(t.value ?? undefined, 1)})`).join('; ') || 'probe: see notes';
-      rows.push([o.scenario.title, '—', '—', '—', '', '', '', '', '', '', '', what, probed && own.length > 0 ? (own.every((t) => t.met) ? 'yes' : 'NO') : '']);
-      continue;
-    }
-    const m = o.measurement;
-    const r = ratiosOf(o, byId);
-    const own = targets.filter((t) => t.scenario === o.scenario.id);
-    const isBaseShape = o.scenario.baseline;
+  const measuredRow = (title: string, m: Measurement, shape: Shape, isBase: boolean) => {
+    const r = ratiosFor(m, shape, byId);
     rows.push([
-      o.scenario.title,
+      title,
       fmt(m.reqPerSec, 0),
       fmt(m.latencyMs.p50, 2),
       fmt(m.latencyMs.p99, 2),
-      o.scenario.shape,
-      isBaseShape ? '1 (base)' : fmt(r?.reqPerSec, 2),
-      isBaseShape ? '1 (base)' : fmt(r?.p99, 2),
+      shape,
+      isBase ? '1 (base)' : fmt(r?.reqPerSec, 2),
+      isBase ? '1 (base)' : fmt(r?.p99, 2),
       fmt(r?.get.reqPerSec, 2),
       fmt(r?.get.p99, 2),
       fmt(m.serverCpuUsPerRequest, 0),
-      isBaseShape ? '1 (base)' : fmt(r?.cpu, 2),
-      own.length === 0 ? '—' : own.map((t) => `${t.target} (${fmt(t.value ?? undefined, 2)})`).join('; '),
-      own.length === 0 ? '' : own.every((t) => t.met) ? 'yes' : `NO (${own.filter((t) => !t.met).length}/${own.length} missed)`,
+      isBase ? '1 (base)' : fmt(r?.cpu, 2),
     ]);
+  };
+  for (const o of outcomes) {
+    if (o.measurement) measuredRow(o.scenario.title, o.measurement, o.scenario.shape, o.scenario.baseline === true);
+    else if (o.parts && o.parts.length > 0) for (const part of o.parts) measuredRow(`${o.scenario.title}: ${part.label}`, part.measurement, o.scenario.shape, false);
+    else rows.push([o.scenario.title, o.skipped ? `skipped: ${o.skipped}` : o.failed ? `failed: ${o.failed}` : 'probe: see the targets', '', '', '', '', '', '', '', '', '']);
   }
   return renderTable(header, rows, new Set([1, 2, 3, 5, 6, 7, 8, 9, 10]));
+}
+
+/** One row per target of the issue's table: what was measured, the target, met or not, and the figures behind it. */
+export function targetTable(targets: TargetResult[]): string {
+  const header = ['issue target', 'scenario', 'measured', 'target', 'met?', 'figures'];
+  const rows = targets.map((t) => [t.row, t.scenario, t.measured, t.target, t.met ? 'yes' : 'NO', t.figures]);
+  return renderTable(header, rows, new Set([2]));
 }
 
 /** Lines about failed requests and scenario-specific facts, printed under the table. */
 export function notes(outcomes: ScenarioOutcome[]): string[] {
   const lines: string[] = [];
   for (const o of outcomes) {
-    const m = o.measurement;
-    if (!m && o.scenario.probe && o.info) lines.push(`${o.scenario.id}: ${Object.entries(o.info).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}`);
-    if (!m) continue;
-    if ((m.otherCores ?? 0) > 0.1) lines.push(`! ${o.scenario.id}: other processes kept ${m.otherCores} cores busy during the run: figures skewed`);
-    if (!clean(m)) lines.push(`! ${o.scenario.id}: errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx} (${JSON.stringify(m.statusCodes)}), body mismatches ${m.mismatches}`);
+    // a probe's figures (its nested objects are in the JSON)
+    if (o.scenario.probe && o.info) lines.push(`${o.scenario.id}: ${Object.entries(o.info).filter(([, v]) => typeof v !== 'object' || v === null || Array.isArray(v)).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}`);
+    const measured = o.measurement ? [{ id: o.scenario.id, m: o.measurement }] : (o.parts ?? []).map((p) => ({ id: `${o.scenario.id} (${p.label})`, m: p.measurement }));
+    for (const { id, m } of measured) {
+      if ((m.otherCores ?? 0) > 0.1) lines.push(`! ${id}: other processes kept ${m.otherCores} cores busy during the run: figures skewed`);
+      if (!clean(m)) lines.push(`! ${id}: errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx} (${JSON.stringify(m.statusCodes)}), body mismatches ${m.mismatches}`);
+      if (m.databaseCores !== undefined) lines.push(`${id}: PostgreSQL (this database's backends and the server's writers) ${m.databaseCores} cores, ${fmt(((m.databaseCpuSeconds ?? 0) * 1e6) / Math.max(1, m.requests.total), 0)} CPU µs/req`);
+    }
     if (o.info && 'cacheMissShare' in o.info) {
       lines.push(`${o.scenario.id}: ${o.info.requestsSent} requests sent, ${o.info.distinctKeysPresented} distinct keys, cache-miss share ≥ ${((o.info.cacheMissShare as number) * 100).toFixed(1)}%`);
     }
@@ -200,6 +281,7 @@ export function writeResults(
       info: o.info ?? {},
       measurement: o.measurement ?? null,
       ratios: ratiosOf(o, byId) ?? null,
+      ...(o.parts ? { parts: o.parts.map((p) => ({ label: p.label, measurement: p.measurement, ratios: ratiosFor(p.measurement, o.scenario.shape, byId) ?? null })) } : {}),
     })),
     targets,
     allTargetsMet: targets.every((t) => t.met),

@@ -1,19 +1,24 @@
 /**
- * `npm run bench`: starts the servers (bare Fastify baseline, keyward, keyward with audit off,
- * keyward with 1,000,000 keys), creates keys, measures every scenario with autocannon, prints a
- * table and writes bench/results/<ISO timestamp>.json. See docs/benchmark.md.
+ * `npm run bench`: starts the servers (bare Fastify baseline, keyward in its audit modes, keyward
+ * with 1,000,000 keys, with 10k ACLs and bindings, keyward on PostgreSQL, one and two instances),
+ * creates keys, measures every scenario (autocannon, or a probe of its own), prints a table of the
+ * measurements and one of issue 10's targets, and writes bench/results/<ISO timestamp>.json.
+ * See docs/benchmark.md.
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
  * (default 50), BENCH_KEYS (default 100), BENCH_MILLION_KEYS (default 1000000),
- * BENCH_SKIP_MILLION=1, BENCH_ONLY=id,id (baselines always run), BENCH_SERVER_NODE_ARGS
+ * BENCH_SKIP_MILLION=1, BENCH_ONLY=id,id (baselines run when a selected scenario needs them),
+ * BENCH_POSTGRES_URL (default the local server, user postgres), BENCH_SKIP_POSTGRES=1,
+ * BENCH_FLOOD_SECONDS (default 10), BENCH_FLOOD_RATE, BENCH_FLOOD_CLIENT_RATE, BENCH_SERVER_NODE_ARGS
  * (node flags for the keyward servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
  * BENCH_WAIT_QUIET=S (before each scenario, wait up to S seconds for other processes to go quiet).
  */
 import { resolve } from 'node:path';
 import { Fixtures, type Settings } from './fixtures.js';
-import { measure } from './load.js';
+import { measure, type Measurement } from './load.js';
+import { DEFAULT_POSTGRES_URL, postgresUnavailable } from './postgres.js';
 import { cleanup, machineCpuSeconds } from './processes.js';
-import { evaluateTargets, machine, notes, table, writeResults, type ScenarioOutcome } from './report.js';
+import { evaluateTargets, machine, notes, table, targetTable, writeResults, type ScenarioOutcome } from './report.js';
 import { SCENARIOS } from './scenarios.js';
 
 const RESULTS_DIR = resolve(import.meta.dirname, '../../bench/results');
@@ -26,18 +31,35 @@ function numberFromEnv(name: string, fallback: number, min: number, max: number)
   return n;
 }
 
-function settingsFromEnv(): Settings {
+const enabled = (name: string) => process.env[name] === '1' || process.env[name] === 'true';
+
+async function settingsFromEnv(): Promise<Settings> {
+  const adminUrl = process.env.BENCH_POSTGRES_URL || DEFAULT_POSTGRES_URL;
   return {
     duration: numberFromEnv('BENCH_DURATION', 10, 1, 600),
     warmup: numberFromEnv('BENCH_WARMUP', 3, 0, 120),
     connections: Math.round(numberFromEnv('BENCH_CONNECTIONS', 50, 1, 1000)),
     keys: Math.round(numberFromEnv('BENCH_KEYS', 100, 1, 10_000)),
     millionKeys: Math.round(numberFromEnv('BENCH_MILLION_KEYS', 1_000_000, 1_000, 10_000_000)),
-    skipMillion: process.env.BENCH_SKIP_MILLION === '1' || process.env.BENCH_SKIP_MILLION === 'true',
+    skipMillion: enabled('BENCH_SKIP_MILLION'),
+    postgres: { adminUrl, skip: enabled('BENCH_SKIP_POSTGRES') ? 'BENCH_SKIP_POSTGRES=1' : await postgresUnavailable(adminUrl) },
+    flood: {
+      seconds: numberFromEnv('BENCH_FLOOD_SECONDS', 10, 1, 600),
+      floodRate: Math.round(numberFromEnv('BENCH_FLOOD_RATE', 4000, 1, 100_000)),
+      floodConnections: 16,
+      floodAddresses: 4,
+      clientRate: Math.round(numberFromEnv('BENCH_FLOOD_CLIENT_RATE', 500, 1, 10_000)),
+      clientConnections: 8,
+    },
   };
 }
 
 const log = (line: string) => console.error(line);
+
+function summary(m: Measurement): string {
+  const database = m.databaseCores !== undefined ? `, PostgreSQL ${m.databaseCores} cores` : '';
+  return `${m.reqPerSec.toFixed(0)} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, server ${m.serverCores ?? '?'} cores${database}, autocannon ${m.loadGeneratorCpuSeconds} CPU s, other processes ${m.otherCores ?? '?'} cores`;
+}
 
 /** Busy cores of the whole machine over one second. */
 async function busyCores(cores: number): Promise<number | undefined> {
@@ -59,7 +81,7 @@ async function waitQuiet(cores: number, seconds: number): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const settings = settingsFromEnv();
+  const settings = await settingsFromEnv();
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
   // Baselines run when a selected throughput scenario needs them (a probe alone runs without them).
   const selected = SCENARIOS.filter((s) => !s.baseline && (!only || only.has(s.id)));
@@ -68,6 +90,7 @@ async function main(): Promise<number> {
   const machineAtStart = machine();
   log(`keyward bench: ${machineAtStart.cpus} CPUs (${machineAtStart.cpuModel}), node ${machineAtStart.node}`);
   log(`  ${settings.duration} s per scenario after ${settings.warmup} s of warm-up, ${settings.connections} connections, ${settings.keys} keys` + (settings.skipMillion ? ', million-key scenario skipped' : ''));
+  if (settings.postgres.skip) log(`  PostgreSQL scenarios skipped: ${settings.postgres.skip}`);
 
   const busyBeforeRun = await busyCores(machineAtStart.cpus);
   const quietWait = numberFromEnv('BENCH_WAIT_QUIET', 0, 0, 3600);
@@ -90,9 +113,11 @@ async function main(): Promise<number> {
         if (scenario.probe) {
           await waitQuiet(machineAtStart.cpus, quietWait);
           log(`- ${scenario.id}: probe`);
-          const info = await scenario.probe(fixtures, settings);
-          outcomes.push({ scenario, info });
-          log(`  ${JSON.stringify(info)}`);
+          const probed = await scenario.probe(fixtures, settings);
+          outcomes.push({ scenario, info: probed.info, ...(probed.parts ? { parts: probed.parts } : {}) });
+          for (const part of probed.parts ?? []) log(`  ${part.label}: ${summary(part.measurement)}`);
+          // nested objects of more than a few fields are in the JSON file
+          log(`  ${JSON.stringify(probed.info, (k, v: unknown) => (k !== '' && typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 8 ? '…' : v))}`);
         } else {
           if (!scenario.prepare) throw new Error('a scenario needs prepare or probe');
           const load = await scenario.prepare(fixtures, settings);
@@ -101,7 +126,7 @@ async function main(): Promise<number> {
           const measurement = await measure(load, settings);
           const info = { ...(load.info ?? {}), ...(load.after?.(measurement) ?? {}) };
           outcomes.push({ scenario, measurement, info });
-          log(`  ${measurement.reqPerSec.toFixed(0)} req/s, p50 ${measurement.latencyMs.p50} ms, p99 ${measurement.latencyMs.p99} ms, server ${measurement.serverCores ?? '?'} cores, autocannon ${measurement.loadGeneratorCpuSeconds} CPU s, other processes ${measurement.otherCores ?? '?'} cores`);
+          log(`  ${summary(measurement)}`);
         }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -117,21 +142,23 @@ async function main(): Promise<number> {
   }
 
   const targets = evaluateTargets(outcomes);
-  const file = writeResults(RESULTS_DIR, { startedAt, finishedAt: new Date(), settings, machineAtStart: { ...machineAtStart, busyCoresBeforeRun: busyBeforeRun ?? null } }, outcomes, targets);
+  const finishedAt = new Date();
+  const file = writeResults(RESULTS_DIR, { startedAt, finishedAt, settings, machineAtStart: { ...machineAtStart, busyCoresBeforeRun: busyBeforeRun ?? null } }, outcomes, targets);
   console.log('');
   console.log(`keyward bench — ${machineAtStart.cpus} CPUs, node ${machineAtStart.node}, ${settings.duration} s/scenario, ${settings.connections} connections`);
   console.log('ratio req/s and ratio p99: against the baseline of the same request shape (column "vs": GET or POST);');
   console.log('req/s vs GET and p99 vs GET: against the GET baseline. Latencies with microsecond resolution, 2xx only.');
   console.log('CPU ratio: the same-shape baseline\'s server CPU µs/req over this one\'s (least moved by other work on the machine).');
   console.log('');
-  console.log(table(outcomes, targets));
+  console.log(table(outcomes));
   const extra = notes(outcomes);
   if (extra.length > 0) console.log(['', ...extra].join('\n'));
   console.log('');
-  console.log('Targets:');
-  for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.scenario}: ${t.target} — ${t.value === null ? 'no value' : t.value.toFixed(3)}`);
+  console.log(`Targets (issue 10): ${targets.filter((t) => t.met).length} of ${targets.length} met`);
   console.log('');
-  console.log(`Results: ${file}`);
+  console.log(targetTable(targets));
+  console.log('');
+  console.log(`Total time ${((finishedAt.getTime() - startedAt.getTime()) / 60_000).toFixed(1)} min. Results: ${file}`);
   return outcomes.some((o) => o.failed) ? 1 : 0;
 }
 
