@@ -70,8 +70,11 @@ for (const dialect of DIALECTS) {
       expect((await readyz()).status).toBe(200);
 
       await injectAuditFault(runtime, true);
+      // a success is held in its aggregation window; a failure is an event of its own, written at once
       const verify = await app.inject({ method: 'POST', url: '/keyward/v1/verify', payload: { key: admin.key, secret: admin.secret } });
-      expect(verify.statusCode).toBe(200);
+      expect(verify.json().code).toBe('VALID');
+      const refused = await app.inject({ method: 'POST', url: '/keyward/v1/verify', payload: { key: admin.key, secret: 'kw_' + 'x'.repeat(61) } });
+      expect(refused.json().code).toBe('INVALID_CREDENTIALS');
 
       const red = await until(readyz, (r) => r.status === 503);
       expect(red.status).toBe(503);
@@ -87,6 +90,7 @@ for (const dialect of DIALECTS) {
       await injectAuditFault(runtime, false);
       const green = await until(readyz, (r) => r.status === 200);
       expect(green.status).toBe(200);
+      await runtime.audit.flush();
 
       const events = await app.inject({
         method: 'GET',
@@ -94,8 +98,11 @@ for (const dialect of DIALECTS) {
         headers: { authorization: 'Basic ' + Buffer.from(`${admin.key}:${admin.secret}`).toString('base64') },
       });
       expect(events.statusCode).toBe(200);
-      const methods = (events.json() as { data: Array<{ data: { methodName: string } }> }).data.map((e) => e.data.methodName);
-      expect(methods).toContain('keyward.Verify');
+      const verifies = (events.json() as { data: Array<{ data: { methodName: string; result: { status: string }; count?: number } }> }).data.filter((e) => e.data.methodName === 'keyward.Verify');
+      expect(verifies.map((e) => [e.data.result.status, e.data.count]).sort()).toEqual([
+        ['SUCCESS', 1],
+        ['UNAUTHENTICATED', undefined],
+      ]);
     }, 30_000);
   });
 }
