@@ -17,6 +17,7 @@ class Cleanup {
   /** Undone after the children are stopped, before the directories go (e.g. dropping a database). */
   private readonly hooks = new Set<() => Promise<void>>();
   private installed = false;
+  private running?: Promise<void>;
 
   /** Runs `undo` when the run ends (also on failure and on a signal); at most once. */
   onCleanup(undo: () => Promise<void>): void {
@@ -49,9 +50,16 @@ class Cleanup {
     clearTimeout(timer);
   }
 
-  async all(): Promise<void> {
-    await Promise.all([...this.children].map((child) => this.stop(child)));
-    for (const undo of [...this.hooks]) {
+  /** Stops every child, runs the hooks, removes the directories; a second call waits for the first. */
+  all(): Promise<void> {
+    this.running ??= this.undoAll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async undoAll(): Promise<void> {
+    // what the run starts meanwhile (it goes on until a signal's handler exits) is undone too
+    while (this.children.size > 0) await Promise.all([...this.children].map((child) => this.stop(child)));
+    for (let undo = first(this.hooks); undo; undo = first(this.hooks)) {
       this.hooks.delete(undo);
       await undo().catch((error: unknown) => console.error(`bench: cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
     }
@@ -75,6 +83,10 @@ class Cleanup {
     }
     process.once('exit', () => this.now());
   }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  return set.values().next().value;
 }
 
 export const cleanup = new Cleanup();
