@@ -5,6 +5,7 @@ import { done, notice, printList, printObject, withOutput, type Column, type Out
 import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
 import { registerRotate } from './api-key-rotate.js';
+import { last24hTotals, registerUsage } from './api-key-usage.js';
 
 export interface ApiKey {
   id: string;
@@ -108,7 +109,7 @@ export function register(program: Command): void {
   withOutput(
     apiKey
       .command('list')
-      .description('List API keys')
+      .description('List API keys; in human output, "Last 24h" counts each key\'s authentications of every outcome (successes and failures) in the current hour and the 23 before it')
       .option('--service-account <id>', 'only keys owned by this service account')
       .option('--current-user', 'only your own keys')
       .option('--resource <id>', 'only keys for this resource')
@@ -121,7 +122,12 @@ export function register(program: Command): void {
       let owner = o.serviceAccount;
       if (o.currentUser) owner = (await client.get<{ id: string }>('/keyward/v1/whoami')).id;
       const rows = await client.listAll<ApiKey>('/iam/v2/api-keys', { 'spec.owner': owner, 'spec.resource': o.resource, environment: o.environment, status: o.status });
-      await printList(rows, o.output, listColumns, flatKey);
+      if (o.output !== 'human' || rows.length === 0) return printList(rows, o.output, listColumns, flatKey);
+      // human only: the JSON of DESIGN §2 stays as it is
+      const last24h = await last24hTotals(client, rows.map((k) => k.id));
+      const at = listColumns.findIndex(([header]) => header === 'Last Used') + 1;
+      const columns: Column<ApiKey>[] = [...listColumns.slice(0, at), ['Last 24h', (k) => last24h.get(k.id) ?? 'n/a'], ...listColumns.slice(at)];
+      await printList(rows, o.output, columns, flatKey);
     }),
   );
 
@@ -164,6 +170,7 @@ export function register(program: Command): void {
     );
 
   registerRotate(apiKey);
+  registerUsage(apiKey);
 
   for (const [verb, past] of [['disable', 'Disabled'], ['enable', 'Enabled']] as const) {
     apiKey
