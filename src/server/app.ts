@@ -16,6 +16,7 @@ import { clusterRoutes } from './routes/clusters.js';
 import { userRoutes } from './routes/users.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { apiKeyUsageRoutes } from './routes/api-key-usage.js';
 import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -160,7 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate: managementAuthentication(options.services.authenticate),
     health: options.health,
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));
