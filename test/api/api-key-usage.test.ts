@@ -3,6 +3,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { USAGE_OUTCOMES, epochMinute, type UsageOutcome } from '../../src/domain/usage.js';
 import { UsageRecorder } from '../../src/services/usage/usage-recorder.js';
+import type { ApiKeyUsage } from '../../src/cli/commands/api-key-usage.js';
 import {
   START, bindClusterReader, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError,
   startHarness, type ApiHarness, type Credentials,
@@ -14,16 +15,8 @@ const NOW_MINUTE = epochMinute(START.getTime());
 const zeros = () => Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-interface Usage {
-  api_version: string;
-  kind: string;
-  id: string;
-  since: string;
-  until: string;
-  bucket: string;
-  totals: Record<UsageOutcome, number>;
-  data: Array<{ start: string; counts: Record<UsageOutcome, number> }>;
-}
+/** The answer's shape, as the CLI reads it. */
+type Usage = ApiKeyUsage & { api_version: string; kind: string };
 
 /**
  * GET /keyward/v1/api-keys/{id}/usage: counts fed through the recorder and through real verifies,
