@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateSecret, hashSecret, isWellFormedSecret, maskSecret, secretChecksum, digestsEqual } from './secrets.js';
 
@@ -37,5 +38,13 @@ describe('secrets', () => {
     const m = maskSecret(s);
     expect(m.startsWith('kw_')).toBe(true);
     expect(m).not.toContain(s.slice(7, 60));
+  });
+});
+
+describe('hashSecret', () => {
+  it('is the hex SHA-256 of the UTF-8 text, as createHash computes it', () => {
+    for (const text of ['', 'kw_abc', `kw_${'x'.repeat(61)}`, 'pässwörd ✓ 🔑']) {
+      expect(hashSecret(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    }
   });
 });

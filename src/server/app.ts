@@ -5,7 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
 import type { Services } from '../services/index.js';
 import { registerErrorHandling, sendError } from './errors.js';
-import { clientErrorHandler, installHttpEdge, requireHost } from './http-edge.js';
+import { answeredMissingHost, clientErrorHandler, installHttpEdge } from './http-edge.js';
+import { lazyChildLogger } from './request-logger.js';
 import { rejectNulCharacters } from './plugins/reject-nul.js';
 import { maskSecretsInText } from '../domain/mask-secrets.js';
 import { parseTrustedProxies } from './client-address.js';
@@ -74,8 +75,13 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+const JSON_TYPE = 'application/json';
+
+/** `application/json`, with or without parameters, in any case; the usual spellings without a split. */
+export function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  if (contentType.startsWith(JSON_TYPE) && (contentType.length === JSON_TYPE.length || contentType[JSON_TYPE.length] === ';')) return true;
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase() === JSON_TYPE;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -91,11 +97,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: limits.idleSocketTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
-    // requireHostHeader: false lets requireHost (http-edge.ts) answer a missing Host with the error body.
+    // requireHostHeader: false lets answeredMissingHost (http-edge.ts) answer a missing Host with the error body.
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, requireHostHeader: false },
     // Per-request logs would double the data plane's cost and the audit log already records each
     // authentication; management changes are logged below, errors by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // A request's child logger is made when it first logs (request-logger.ts): most never do.
+    ...(options.logger ? { childLoggerFactory: lazyChildLogger } : {}),
     clientErrorHandler,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -114,15 +122,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.server.maxConnections = limits.maxConnections;
   installHttpEdge(app.server);
-  app.addHook('onRequest', requireHost);
-  app.addHook('preValidation', rejectNulCharacters);
   app.decorate('trustedProxies', parseTrustedProxies(options.trustProxy));
 
-  // Callback-style hooks: on the data plane's hot path an async hook costs a promise per request.
+  // One callback-style hook per stage: on the data plane's hot path an async hook costs a promise per
+  // request, and every hook one more turn of Fastify's hook runner.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     // API answers are not for caches (several carry secrets); a route that may be cached says so.
     reply.header('Cache-Control', 'no-store');
+    if (answeredMissingHost(request, reply)) return;
     // A browser can send a form or text/plain cross-site without a preflight: only JSON is read,
     // so such a request never reaches a handler (the token endpoint alone takes RFC 6749 forms).
     if (hasBody(request.headers) && !isJson(request.headers['content-type']) && !FORM_BODY_ROUTES.has(request.routeOptions.url ?? '')) {
@@ -131,9 +139,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
+  app.addHook('preValidation', rejectNulCharacters);
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.method !== 'GET' && !request.url.startsWith('/keyward/v1/verify') && !request.url.startsWith('/oauth2/')) {
-      request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    // Management changes are logged; reads and the data plane (verify, auth/basic, oauth2) are not.
+    const method = request.method;
+    if (method !== 'GET') {
+      const url = request.url;
+      if (!url.startsWith('/keyward/v1/verify') && !url.startsWith('/oauth2/')) {
+        request.log.info({ method, url: url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      }
     }
     done();
   });

@@ -58,13 +58,12 @@ export function installHttpEdge(server: Server): void {
 }
 
 /**
- * onRequest hook: RFC 9112 §3.2 answers an HTTP/1.1 request without `Host` with 400. Node would send
- * it empty; the server lets such requests through (`requireHostHeader: false`) and this says why.
+ * RFC 9112 §3.2 answers an HTTP/1.1 request without `Host` with 400. Node would send it empty; the
+ * server lets such requests through (`requireHostHeader: false`) and this says why. True when it
+ * answered (app.ts's onRequest hook then stops).
  */
-export function requireHost(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
-    sendError(request, reply, 'bad_request', 'An HTTP/1.1 request needs a Host header');
-    return;
-  }
-  done();
+export function answeredMissingHost(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.headers.host !== undefined || request.raw.httpVersion !== '1.1') return false;
+  sendError(request, reply, 'bad_request', 'An HTTP/1.1 request needs a Host header');
+  return true;
 }

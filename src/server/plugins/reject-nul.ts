@@ -1,21 +1,37 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 
-/** True when a string anywhere in the value (keys included) holds U+0000; iterative, so any depth is fine. */
+const NUL = '\u0000';
+
+/**
+ * True when a string anywhere in the value (own enumerable keys included) holds U+0000; iterative, so
+ * any depth is fine. Strings are checked where they are met and only nested objects wait on the
+ * stack, which is made for the first of them: a flat body allocates nothing.
+ */
 export function containsNul(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (typeof item === 'string') {
-      if (item.includes('\u0000')) return true;
-    } else if (Array.isArray(item)) {
-      for (const element of item) pending.push(element);
-    } else if (item !== null && typeof item === 'object' && !Buffer.isBuffer(item)) {
-      for (const [key, element] of Object.entries(item)) {
-        if (key.includes('\u0000')) return true;
-        pending.push(element);
+  if (typeof value === 'string') return value.includes(NUL);
+  if (value === null || typeof value !== 'object') return false;
+  let pending: object[] | undefined;
+  let item: object | undefined = value;
+  while (item !== undefined) {
+    if (Array.isArray(item)) {
+      for (const element of item as unknown[]) {
+        if (typeof element === 'string') {
+          if (element.includes(NUL)) return true;
+        } else if (element !== null && typeof element === 'object') (pending ??= []).push(element);
+      }
+    } else if (!Buffer.isBuffer(item)) {
+      const record = item as Record<string, unknown>;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        if (key.includes(NUL)) return true;
+        const element = record[key];
+        if (typeof element === 'string') {
+          if (element.includes(NUL)) return true;
+        } else if (element !== null && typeof element === 'object') (pending ??= []).push(element);
       }
     }
+    item = pending?.pop();
   }
   return false;
 }
