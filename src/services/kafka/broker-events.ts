@@ -16,6 +16,7 @@
  * - Free text (names, reasons, client ids) is masked like every audit event's data: no keyward secret
  *   is kept, whatever a client put in its user name or client id.
  */
+import { ID_PATTERNS } from '../../domain/ids.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { CLUSTER_RESOURCE_NAME, KAFKA_OPERATIONS, KAFKA_RESOURCE_TYPES, PATTERN_TYPES } from '../../domain/authz/acl.js';
@@ -90,7 +91,7 @@ function usageOutcome(result: BrokerEvent['result'], reason: string | undefined)
   return reason !== undefined && OUTCOMES.has(reason) ? (reason as UsageOutcome) : 'INVALID_CREDENTIALS';
 }
 
-const KEY_ID = /^[A-Z0-9]{16}$/;
+const KEY_ID = ID_PATTERNS.apiKey;
 
 interface KnownKey {
   id: string;

@@ -1,3 +1,4 @@
+import { ID_PATTERNS } from '../../domain/ids.js';
 import type { Kysely } from 'kysely';
 import { checkKeyDigest, checkKeyState, type KeyCheck } from '../../domain/kafka/login-check.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
@@ -62,7 +63,7 @@ export interface VerifierDeps {
   onResult?: (method: string, code: string) => void;
 }
 
-const KEY_ID = /^[A-Z0-9]{16}$/;
+const KEY_ID = ID_PATTERNS.apiKey;
 
 export function createVerifier(deps: VerifierDeps) {
   const trusted = deps.cacheTrusted ?? (() => true);

@@ -6,6 +6,7 @@
  * authentication (principal, mechanism, key) and the deciding rule together, as Confluent's
  * authorization events do; otherwise it is the `io.keyward.authentication` event.
  */
+import { ID_PATTERNS } from '../../domain/ids.js';
 import { organizationCrn, resourceCrn } from '../../domain/crn.js';
 import type { UsageOutcome } from '../../domain/usage.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -16,7 +17,7 @@ import type { BlockStarted } from './brute-force.js';
 import type { KeyRecord } from './key-record.js';
 import type { AuthorizationOutcome, VerifyRequest, VerifyResult } from './verifier.js';
 
-const KEY_ID = /^[A-Z0-9]{16}$/;
+const KEY_ID = ID_PATTERNS.apiKey;
 
 export type VerifyRecorder = DataPlaneRecorder<KeyRecord, AuthorizationOutcome>;
 
