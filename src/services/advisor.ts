@@ -15,10 +15,29 @@ const AUTHENTICATION = 'io.keyward.authentication';
 const HOUR_MS = 3_600_000;
 
 /**
+ * The latest successful events of a rotated-out key read for its last use. An aggregated event's
+ * `time` is its first request's; its last request is `data.lastTime`, in the latest window, so among
+ * the key's latest events unless more than this many of its tuples (one per client address, method and
+ * outcome) were open in that window: then the last use found still lies in it.
+ */
+const GRACE_USE_ROWS = 20;
+
+/** When the last request an event accounts for happened: `data.lastTime` of an aggregated event, else its time. */
+function lastRequestTime(row: { time: string; event: string }): string {
+  try {
+    const lastTime = (JSON.parse(row.event) as { data?: { lastTime?: unknown } }).data?.lastTime;
+    if (typeof lastTime === 'string' && lastTime > row.time) return lastTime;
+  } catch {
+    // a row that no longer parses (audit-log verify reports it) counts by its indexed time
+  }
+  return row.time;
+}
+
+/**
  * Reads what the rules look at, as of `now`: the policy, environments, clusters, users, service
  * accounts, API keys, role bindings and ACLs; per key, the failed authentications of the last hour;
- * and for each rotated-out key, its latest successful authentication in the audit log (more precise
- * than `last_used`, which is written at most once a minute).
+ * and for each rotated-out key, its latest successful authentication in the audit log, aggregated events
+ * included (more precise than `last_used`, which is written at most once a minute).
  */
 export async function buildAdvisorSnapshot(db: Executor, now: Date): Promise<AdvisorSnapshot> {
   const nowIso = now.toISOString();
@@ -45,18 +64,20 @@ export async function buildAdvisorSnapshot(db: Executor, now: Date): Promise<Adv
   ]);
   const apiKeys = keys.map((k) => ({ ...k, status: k.status === 'DISABLED' ? ('DISABLED' as const) : ('ACTIVE' as const) }));
   const rotatedOut = apiKeys.filter((k) => k.replaced_by !== null).map((k) => k.id);
-  const graceUse =
-    rotatedOut.length === 0
-      ? []
-      : await db
-          .selectFrom('audit_events')
-          .select((eb) => ['api_key', eb.fn.max('time').as('last_used')])
-          .where('type', '=', AUTHENTICATION)
-          .where('result', '=', 'SUCCESS')
-          .where('api_key', 'in', rotatedOut)
-          .where('time', '<=', nowIso)
-          .groupBy('api_key')
-          .execute();
+  const graceUse: Array<{ api_key: string; last_used: string }> = [];
+  for (const id of rotatedOut) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .select(['time', 'event'])
+      .where('api_key', '=', id)
+      .where('type', '=', AUTHENTICATION)
+      .where('result', '=', 'SUCCESS')
+      .where('time', '<=', nowIso)
+      .orderBy('time', 'desc')
+      .limit(GRACE_USE_ROWS)
+      .execute();
+    if (rows.length > 0) graceUse.push({ api_key: id, last_used: rows.map(lastRequestTime).reduce((a, b) => (b > a ? b : a)) });
+  }
   return {
     now,
     policy: toAdvisorPolicy(policy),
@@ -68,7 +89,7 @@ export async function buildAdvisorSnapshot(db: Executor, now: Date): Promise<Adv
     roleBindings,
     acls,
     failedAuthByKey: failures.map((f) => ({ api_key: f.api_key as string, count: Number(f.n) })),
-    keyUseDuringGrace: graceUse.map((u) => ({ api_key: u.api_key as string, last_used: String(u.last_used) })),
+    keyUseDuringGrace: graceUse,
   };
 }
 

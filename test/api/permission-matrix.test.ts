@@ -207,6 +207,8 @@ function keyRows(): Row[] {
     const allow = KEY_READERS[target];
     rows.push(
       { route: 'GET /iam/v2/api-keys/:id', permission: 'api-key:read', target, ok: 200, hidden: true, allow, prepare: fixed((w, role) => `/iam/v2/api-keys/${fixedKey(target, w, role)}`) },
+      // usage is read like the key itself: whoever may describe it (404 for anyone else, as for describe)
+      { route: 'GET /keyward/v1/api-keys/:id/usage', permission: 'api-key:read', target, ok: 200, hidden: true, allow, prepare: fixed((w, role) => `/keyward/v1/api-keys/${fixedKey(target, w, role)}/usage`) },
       {
         route: 'PATCH /iam/v2/api-keys/:id', permission: 'api-key:manage', target, ok: 200, hidden: true, allow,
         prepare: fixed((w, role) => `/iam/v2/api-keys/${fixedKey(target, w, role)}`, { spec: { description: 'described' } }),

@@ -15,7 +15,8 @@ describe.each(DIALECTS)('secrets in free text are masked end to end ($name)', ({
     if (skip) return;
     db = await create();
     const store = db.options.dataDir ? ['--data-dir', db.options.dataDir] : ['--database-url', db.options.databaseUrl as string];
-    server = await startServerProcess(store, { KEYWARD_LOG_LEVEL: 'trace' });
+    // a 1 s aggregation window: the verify's aggregated success event is written within seconds
+    server = await startServerProcess(store, { KEYWARD_LOG_LEVEL: 'trace', KEYWARD_AUDIT_AGGREGATE_WINDOW: '1s' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -59,9 +60,11 @@ describe.each(DIALECTS)('secrets in free text are masked end to end ($name)', ({
     });
     expect(((await verify.json()) as { code: string }).code).toBe('VALID');
     expect(verify.headers.get('x-request-id')).not.toBe(secret);
-    await new Promise((r) => setTimeout(r, 1500));
-
-    const events = await call('GET', '/keyward/v1/audit-events?limit=1000');
+    let events = await call('GET', '/keyward/v1/audit-events?limit=1000');
+    for (let i = 0; i < 40 && !JSON.stringify(events.json).includes('"keyward.Verify"'); i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      events = await call('GET', '/keyward/v1/audit-events?limit=1000');
+    }
     const audit = JSON.stringify(events.json);
     expect(events.status).toBe(200);
     expect(audit).toContain(`client/1.0 ${masked}`);
