@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { openStore, migrateToLatest, type Store, type StoreOptions } from '../store/connect.js';
-import { createAuditLog, sqliteAuditInsert, type AuditLog } from '../services/audit/audit-log.js';
+import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
 import { createChangeBus } from '../services/changes.js';
 import { initializeStore, organizationId, type BootstrapResult } from '../services/bootstrap.js';
 import { createServices, type Services } from '../services/index.js';
@@ -14,7 +14,7 @@ import { ensureAuditRegistry } from '../services/audit/chain-registry.js';
 import type { DataPlaneOptions } from '../services/index.js';
 import { randomUUID } from 'node:crypto';
 import { createHealthRegistry, type HealthRegistry } from './health.js';
-import { relaxedBatchWrites } from '../store/sqlite-durability.js';
+import { startSqliteBatchWriter, type SqliteBatchWriter } from '../store/sqlite-durability.js';
 
 export interface RuntimeOptions extends StoreOptions {
   publicUrl: string;
@@ -57,6 +57,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warn: (message) => process.stderr.write(`keyward: ${message}\n`),
     error: (message) => process.stderr.write(`keyward: ${message}\n`),
   };
+  let batchWriter: SqliteBatchWriter | undefined;
   const store = await openStore({ ...options, onConnectionError: (error) => log.warn(`database connection lost: ${scrub(error.message)}`) });
   try {
     await migrateToLatest(store.db);
@@ -73,8 +74,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       orgId = bootstrapped.organization;
     }
     // Management commits are durable on acknowledgement (synchronous=FULL); data-plane audit batches
-    // are synced within a second, off the event loop (sqlite-durability.ts).
-    const dataPlaneWrites = store.sqlite && store.sqlitePath ? relaxedBatchWrites(store.sqlite, store.sqlitePath, sqliteAuditInsert(store.sqlite)) : undefined;
+    // and last_used are written by a thread of their own and synced within a second (sqlite-durability.ts).
+    batchWriter = store.sqlitePath && !options.readonly ? startSqliteBatchWriter(store.sqlitePath) : undefined;
+    const writer = batchWriter;
     // A data-plane audit write that fails is retried with the next flush; while it keeps failing
     // /readyz is red (naming the audit log) and every failure is logged at error level.
     const audit = createAuditLog({
@@ -83,7 +85,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       host: options.auditHost,
       source: organizationCrn(orgId),
       clock,
-      fastInsert: dataPlaneWrites?.write,
+      writeBatch: writer ? (rows, head) => writer.audit(rows, head) : undefined,
       onError: (error) => {
         health.fail('audit log', 'audit events cannot be written');
         log.error(`audit write failed: ${scrub((error as Error).message)}`);
@@ -110,7 +112,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = createServices(
       { db: store.db, dialect: store.dialect, clock, audit, changes, organizationId: orgId },
       // a test's clock drives the aggregation windows too; the real one is read as Date.now()
-      { ...options.dataPlane, cacheTrusted: () => cacheTrusted, now: options.clock ? () => clock().getTime() : undefined },
+      {
+        ...options.dataPlane,
+        cacheTrusted: () => cacheTrusted,
+        now: options.clock ? () => clock().getTime() : undefined,
+        lastUsedWrite: writer ? (ids, times) => writer.lastUsed(ids, times) : undefined,
+      },
       { issuer: options.publicUrl, ttlSeconds: options.tokenTtlSeconds, masterKey: options.masterKey },
     );
     const app = await buildApp({ services, publicUrl: options.publicUrl, logger: options.logger, health, ...options.edge });
@@ -135,11 +142,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         await relay?.stop();
         await services.close();
         await audit.close();
-        dataPlaneWrites?.close();
+        await writer?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await batchWriter?.close();
     await store.close();
     throw error;
   }

@@ -7,7 +7,7 @@ import { createServiceAccountService } from './service-accounts.js';
 import { createUserService } from './users.js';
 import { KeyCache } from './verify/key-cache.js';
 import { BruteForceGuard, type BruteForceOptions } from './verify/brute-force.js';
-import { LastUsedRecorder } from './verify/last-used.js';
+import { LastUsedRecorder, type LastUsedWrite } from './verify/last-used.js';
 import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
 import { DataPlaneRecorder, type DataPlaneAuditMode } from './audit/data-plane-recorder.js';
 import { createVerifyAudit, verifyEventBuilder } from './verify/verify-audit.js';
@@ -39,6 +39,8 @@ export interface DataPlaneOptions {
   auditWindowMs?: number;
   /** The data plane's clock in ms since the epoch (default Date.now; tests pass their clock's). */
   now?: () => number;
+  /** Writes last_used off the event loop (SQLite: the store's batch writer thread); default on the store's connection. */
+  lastUsedWrite?: LastUsedWrite;
   /** The Kafka broker plugin's side: change streams and the change log's retention. */
   kafkaBroker?: KafkaBrokerOptions;
 }
@@ -61,7 +63,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
   const usage = { recorder: new UsageRecorder(deps.db), query: createUsageService(deps, apiKeys) };
   const keyCache = new KeyCache(dataPlane.cacheCapacity);
   const unfollow = keyCache.follow(deps.changes);
-  const lastUsed = new LastUsedRecorder(deps.db, deps.clock);
+  const lastUsed = new LastUsedRecorder(deps.db, { now: dataPlane.now, write: dataPlane.lastUsedWrite });
   const guard = new BruteForceGuard(dataPlane.bruteForce);
   const metrics = createMetrics(keyCache);
   // attached to the audit log: its flush() and close() seal the open windows

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { errors } from '../domain/errors.js';
 import type { Database } from './database.js';
 import { migrationProvider } from './migrations/index.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -154,7 +155,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     release();
     throw errors.unavailable(`Cannot open the SQLite database in ${dataDir}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: options.readonly ? new SqliteDialect({ database: sqlite }) : new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     db,
     dialect: 'sqlite',

@@ -7,9 +7,10 @@ import { takeCheckpoint } from '../../src/services/audit/audit-checkpoint.js';
 import { verifyAuditChains } from '../../src/services/audit/audit-verify.js';
 import { GENESIS_HASH, legacyEventHash } from '../../src/services/audit/chain.js';
 import type { CloudEvent } from '../../src/services/audit/cloud-event.js';
-import { createAuditLog, sqliteAuditInsert, toRow } from '../../src/services/audit/audit-log.js';
+import { createAuditLog, toRow } from '../../src/services/audit/audit-log.js';
 import { auditKeyFromMasterKey } from '../../src/services/audit/audit-key.js';
 import { openStore } from '../../src/store/connect.js';
+import { startSqliteBatchWriter } from '../../src/store/sqlite-durability.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
 import { basic } from '../helpers/runtime.js';
@@ -152,13 +153,14 @@ describe.each(DIALECTS)('the audit key on $name', ({ name, skip, create }) => {
   it.skipIf(skip)('a data-plane batch whose registered head was moved writes nothing and reports it', async () => {
     const db = await fresh();
     const store = await openStore(db.options);
+    const writer = store.sqlitePath ? startSqliteBatchWriter(store.sqlitePath) : undefined;
     try {
       const { migrateToLatest } = await import('../../src/store/connect.js');
       await migrateToLatest(store.db);
       const failures: string[] = [];
       const audit = createAuditLog({
         db: store.db, key: auditKeyFromMasterKey(MASTER), source: 's', clock: () => new Date(), flushIntervalMs: 60_000,
-        fastInsert: store.sqlite ? sqliteAuditInsert(store.sqlite) : undefined, onError: (error) => failures.push((error as Error).message),
+        writeBatch: writer ? (rows, head) => writer.audit(rows, head) : undefined, onError: (error) => failures.push((error as Error).message),
       });
       const record = () => audit.record({ type: 'io.keyward.authentication', method: 'keyward.Verify', subject: 's', status: 'SUCCESS' });
       record();
@@ -174,6 +176,7 @@ describe.each(DIALECTS)('the audit key on $name', ({ name, skip, create }) => {
       await audit.close(); // the batch kept in the buffer is written once the head is back
       expect((await store.db.selectFrom('audit_events').select('seq').where('chain', '=', audit.chains.dataPlane).execute()).length).toBe(2);
     } finally {
+      await writer?.close();
       await store.close();
     }
   });

@@ -95,7 +95,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
     bindingId = (await s.services.roleBindings.create(s.adminCtx, { principal: `User:${sa}`, roleName: 'DeveloperWrite', crnPattern })).id;
     const [deny] = await s.services.acls.create(s.adminCtx, lkc, [{ principal: `User:${sa}`, permission: 'DENY', operation: 'READ', resource_type: 'TOPIC', resource_name: 'secret', pattern_type: 'LITERAL' }]);
     aclId = deny!.id;
-    lastUsed = new LastUsedRecorder(s.runtime.store.db, s.clock, 60_000, 3_600_000);
+    lastUsed = new LastUsedRecorder(s.runtime.store.db, { now: () => s.clock().getTime(), flushIntervalMs: 3_600_000 });
     events = createBrokerEvents({ db: s.runtime.store.db, organizationId: org, audit: s.services.deps.audit, lastUsed });
   });
 

@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { errors } from '../../domain/errors.js';
-import type { Database } from '../../store/database.js';
-import { ADVANCE_HEAD_SQL, auditChainsRepo, supportsSingleStatementBatch, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
+import type { AuditEventsTable, Database } from '../../store/database.js';
+import { auditChainsRepo, supportsSingleStatementBatch, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
 import type { AuditKey } from './audit-key.js';
-import { buildCloudEvent, type AuditInput, type CloudEvent } from './cloud-event.js';
-import { eventHash, GENESIS_HASH } from './chain.js';
+import { prepareEvent, type AuditInput, type CloudEvent, type PreparedEvent } from './cloud-event.js';
+import { chainPrepared, GENESIS_HASH } from './chain.js';
 import { headAdvance, registerChain, type ChainIdentity } from './chain-registry.js';
 import { Mutex } from './mutex.js';
 
@@ -29,12 +29,15 @@ export function chainInstanceId(host: string, pid: number): string {
  * registered head in the same transaction as its events.
  */
 class ChainWriter {
-  private seq = 0;
-  private head = GENESIS_HASH;
+  seq = 0;
+  head = GENESIS_HASH;
   private registered: AuditChainRow | undefined;
+  private readonly chainJson: string;
   readonly mutex = new Mutex();
 
-  constructor(readonly identity: ChainIdentity, private readonly key: AuditKey) {}
+  constructor(readonly identity: ChainIdentity, private readonly key: AuditKey) {
+    this.chainJson = JSON.stringify(identity.name);
+  }
 
   get chain(): string {
     return this.identity.name;
@@ -55,28 +58,12 @@ class ChainWriter {
     return headAdvance(this.key, this.registered, { seq: this.seq, hash: this.head }, to);
   }
 
-  prepare(events: ReturnType<typeof buildCloudEvent>[]): { rows: CloudEvent[]; head: { seq: number; hash: string }; commit: () => void } {
-    let seq = this.seq;
-    let prev = this.head;
-    const rows: CloudEvent[] = [];
-    for (const event of events) {
-      seq += 1;
-      // the events are fresh objects: chain them in place rather than copy them twice
-      const row = event as CloudEvent;
-      row.keywardchain = this.chain;
-      row.keywardseq = seq;
-      row.keywardprevhash = prev;
-      row.keywardhash = eventHash(this.key, row);
-      rows.push(row);
-      prev = row.keywardhash;
-    }
+  /** The stored row of a prepared event placed after `prevHash` at `seq`. */
+  row(event: PreparedEvent, seq: number, prevHash: string): AuditEventsTable {
+    const { hash, json } = chainPrepared(this.key, event, this.chainJson, seq, prevHash);
     return {
-      rows,
-      head: { seq, hash: prev },
-      commit: () => {
-        this.seq = seq;
-        this.head = prev;
-      },
+      chain: this.identity.name, seq, id: event.id, time: event.time, type: event.type, method: event.method,
+      principal: event.principal, api_key: event.apiKey, result: event.result, event: json, prev_hash: prevHash, hash,
     };
   }
 }
@@ -100,6 +87,13 @@ export function toRow(event: CloudEvent) {
   };
 }
 
+/**
+ * Writes one batch of data-plane rows and moves the chain's registered head over them, atomically
+ * (SQLite: the store's batch writer thread, src/store/sqlite-durability.ts). False, with nothing
+ * written, when the registered head was not at `head.fromSeq`/`head.fromHash`.
+ */
+export type BatchWrite = (rows: AuditEventsTable[], head: HeadAdvance) => Promise<boolean>;
+
 export interface AuditLogOptions {
   db: Kysely<Database>;
   /** The key of the chains and the registry seals (never stored in the database). */
@@ -110,34 +104,36 @@ export interface AuditLogOptions {
   clock: () => Date;
   /** Flush interval of the data-plane buffer in ms (default 250; events are durable within a second). */
   flushIntervalMs?: number;
-  /** Flush early when this many events are buffered (default 500). */
+  /** Start writing at once when this many events are buffered (default 500). */
   maxBatch?: number;
+  /** The most rows of one written batch (default 250: its hand-over to the store stays well under a slice). */
+  batchRows?: number;
   onError?: (error: unknown) => void;
   /** Called after buffered (data-plane) events were written: `onError`'s failure is over. */
   onWritten?: () => void;
   /**
-   * Writes rows synchronously (SQLite: one prepared statement, one transaction). Called while the
-   * store's connection is held, so no other statement interleaves.
+   * Writes a data-plane batch off the event loop (SQLite: the batch writer thread). Without it,
+   * PostgreSQL sends one statement per batch and SQLite runs a transaction on the store's connection.
    */
-  fastInsert?: (rows: ReturnType<typeof toRow>[], head: HeadAdvance) => void;
+  writeBatch?: BatchWrite;
   /** Most data-plane events held while the store cannot take them (default 100,000). */
   maxBuffered?: number;
+  /**
+   * How long the writer builds and chains events on the event loop before it yields (default
+   * 0.5 ms: with the event that crosses it, a slice stays under 1 ms).
+   */
+  sliceBudgetMs?: number;
+  /** The clock of the slice budget (default `performance.now`); tests count slices with their own. */
+  sliceClock?: () => number;
 }
 
-function headMoved(chain: string): Error {
+function headMovedError(chain: string): Error {
   return errors.unavailable(`The registered head of audit chain ${chain} is not where this writer left it: the audit log was tampered with; run keyward audit-log verify`);
 }
 
-/** A fast insert for SQLite: one prepared statement, one transaction per slice, the head moved in it. */
-export function sqliteAuditInsert(sqlite: { prepare(sql: string): { run(...args: unknown[]): { changes: number } }; transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void }) {
-  const statement = sqlite.prepare(
-    'INSERT INTO audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const advance = sqlite.prepare(ADVANCE_HEAD_SQL);
-  return sqlite.transaction((rows: ReturnType<typeof toRow>[], head: HeadAdvance) => {
-    for (const r of rows) statement.run(r.chain, r.seq, r.id, r.time, r.type, r.method, r.principal, r.api_key, r.result, r.event, r.prev_hash, r.hash);
-    if (advance.run(head.toSeq, head.toHash, head.mac, head.name, head.fromSeq, head.fromHash).changes !== 1) throw headMoved(head.name);
-  });
+/** Lets the event loop run (I/O callbacks included) before the writer goes on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Something that holds data-plane events until it seals them into `record()` calls. */
@@ -171,49 +167,133 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const management = new ChainWriter({ name: `${instance}/management`, host, pid: process.pid }, options.key);
   const dataPlane = new ChainWriter({ name: `${instance}/data-plane`, host, pid: process.pid }, options.key);
   const maxBatch = options.maxBatch ?? 500;
+  const batchRows = options.batchRows ?? 250;
   const maxBuffered = options.maxBuffered ?? 100_000;
-  let buffer: AuditInput[] = [];
+  const budget = options.sliceBudgetMs ?? 0.5;
+  const sliceClock = options.sliceClock ?? (() => performance.now());
+  const writeBatch = options.writeBatch ?? (supportsSingleStatementBatch(options.db) ? postgresBatch : transactionBatch);
+  // the data-plane queue: events from `start` on are waiting; the consumed prefix is cut off now and then
+  let queue: AuditInput[] = [];
+  let start = 0;
   let closed = false;
   let dropped = 0;
-  const SLICE = 100;
+  let draining: Promise<void> | undefined;
+  const producers = new Set<AuditProducer>();
 
-  async function insert(db: Executor, writer: ChainWriter, inputs: AuditInput[]): Promise<() => void> {
+  /** PostgreSQL: the events and the head that covers them in one statement, one round trip. */
+  function postgresBatch(rows: AuditEventsTable[], head: HeadAdvance): Promise<boolean> {
+    return auditChainsRepo.insertWithHeadMove(options.db, rows, head);
+  }
+
+  /** One transaction: the events and the head that covers them commit together. */
+  async function transactionBatch(rows: AuditEventsTable[], head: HeadAdvance): Promise<boolean> {
+    const moved = new Error('head moved'); // rolls the transaction back; answered as false
+    try {
+      await options.db.transaction().execute(async (trx) => {
+        await insertRows(trx, rows);
+        if (!(await auditChainsRepo.advanceHead(trx, head))) throw moved;
+      });
+      return true;
+    } catch (error) {
+      if (error === moved) return false;
+      throw error;
+    }
+  }
+
+  async function insertRows(db: Executor, rows: AuditEventsTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) await db.insertInto('audit_events').values(rows.slice(i, i + 200)).execute();
+  }
+
+  /** Management events, in the change's transaction. */
+  async function insertManagement(trx: Executor, inputs: AuditInput[]): Promise<() => void> {
     if (inputs.length === 0) return () => undefined;
     const now = options.clock();
-    const { rows, head, commit } = writer.prepare(inputs.map((input) => buildCloudEvent(options.source, input, now)));
-    for (let i = 0; i < rows.length; i += 200) {
-      await db.insertInto('audit_events').values(rows.slice(i, i + 200).map(toRow)).execute();
-    }
-    if (!(await auditChainsRepo.advanceHead(db, writer.advance(head)))) throw headMoved(writer.chain);
-    return commit;
+    let seq = management.seq;
+    let prev = management.head;
+    const rows = inputs.map((input) => {
+      const row = management.row(prepareEvent(options.source, input, now), ++seq, prev);
+      prev = row.hash;
+      return row;
+    });
+    await insertRows(trx, rows);
+    if (!(await auditChainsRepo.advanceHead(trx, management.advance({ seq, hash: prev })))) throw headMovedError(management.chain);
+    return () => {
+      management.seq = seq;
+      management.head = prev;
+    };
   }
 
-  /** Data-plane rows in slices, yielding to the event loop between them so requests keep flowing. */
-  async function insertSlice(batch: AuditInput[]): Promise<void> {
-    const fast = options.fastInsert;
+  /**
+   * Builds and chains the next batch from the queue, yielding whenever a slice has used its
+   * budget; the events stay queued until the batch is committed.
+   */
+  async function nextBatch(): Promise<AuditEventsTable[]> {
+    const rows: AuditEventsTable[] = [];
     const now = options.clock();
-    await dataPlane.ensureRegistered(options.db, now);
-    if (!fast && supportsSingleStatementBatch(options.db)) {
-      // PostgreSQL: the events and the head that covers them in one statement, one round trip
-      const { rows, head, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
-      if (!(await auditChainsRepo.insertWithHeadMove(options.db, rows.map(toRow), dataPlane.advance(head)))) throw headMoved(dataPlane.chain);
-      commit();
-      return;
+    let seq = dataPlane.seq;
+    let prev = dataPlane.head;
+    let sliceStart = sliceClock();
+    while (rows.length < batchRows && start + rows.length < queue.length) {
+      const row = dataPlane.row(prepareEvent(options.source, queue[start + rows.length] as AuditInput, now), ++seq, prev);
+      rows.push(row);
+      prev = row.hash;
+      if (sliceClock() - sliceStart >= budget) {
+        await yieldToEventLoop();
+        sliceStart = sliceClock();
+      }
     }
-    if (!fast) {
-      // one transaction: the events and the head that covers them commit together
-      const commit = await options.db.transaction().execute((trx) => insert(trx, dataPlane, batch));
-      commit();
-      return;
-    }
-    const { rows, head, commit } = dataPlane.prepare(batch.map((input) => buildCloudEvent(options.source, input, now)));
-    const records = rows.map(toRow);
-    const move = dataPlane.advance(head);
-    await options.db.connection().execute(async () => fast(records, move));
-    commit();
+    return rows;
   }
 
-  const producers = new Set<AuditProducer>();
+  /**
+   * Writes the queue in batches until it is empty or a write fails (then retried by the next
+   * flush). Clears `draining` at the very turn it stops, so that a flush arriving later starts a loop.
+   */
+  async function writeQueue(): Promise<void> {
+    while (start < queue.length) {
+      try {
+        await dataPlane.ensureRegistered(options.db, options.clock());
+        const rows = await nextBatch();
+        const last = rows[rows.length - 1] as AuditEventsTable;
+        // the hand-over (one statement, or one message to the writer thread) gets a turn of its own
+        await yieldToEventLoop();
+        if (!(await writeBatch(rows, dataPlane.advance({ seq: last.seq, hash: last.hash })))) throw headMovedError(dataPlane.chain);
+        dataPlane.seq = last.seq;
+        dataPlane.head = last.hash;
+        start += rows.length;
+        if (start >= 4096 && start * 2 >= queue.length) {
+          queue = queue.slice(start);
+          start = 0;
+        }
+        options.onWritten?.();
+      } catch (error) {
+        draining = undefined;
+        options.onError?.(error);
+        return;
+      }
+      if (start < queue.length) await yieldToEventLoop();
+    }
+    draining = undefined;
+    reportDropped();
+  }
+
+  function reportDropped(): void {
+    if (dropped === 0) return;
+    options.onError?.(new Error(`the audit buffer was full: ${dropped} data-plane events were not recorded`));
+    dropped = 0;
+  }
+
+  /** Writes the queue: one loop at a time, which also takes what is recorded while it runs. */
+  function drain(): Promise<void> {
+    if (draining) return draining;
+    if (start === queue.length) {
+      reportDropped();
+      return Promise.resolve();
+    }
+    // with events queued, writeQueue awaits before it can stop: `draining` is set before it is cleared
+    draining = writeQueue();
+    return draining;
+  }
 
   function sealProducers(): void {
     for (const producer of producers) {
@@ -225,35 +305,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  /** Writes the buffer (without sealing the producers: the timer flushes what they handed over). */
-  async function drain(): Promise<void> {
-    await dataPlane.mutex.run(async () => {
-      while (buffer.length > 0) {
-        const batch = buffer.slice(0, SLICE);
-        try {
-          await insertSlice(batch);
-          buffer = buffer.slice(batch.length);
-          options.onWritten?.();
-        } catch (error) {
-          options.onError?.(error);
-          return;
-        }
-        if (buffer.length > 0) await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (dropped > 0) {
-        options.onError?.(new Error(`the audit buffer was full: ${dropped} data-plane events were not recorded`));
-        dropped = 0;
-      }
-    });
-  }
-
   async function flush(): Promise<void> {
     sealProducers();
     await drain();
   }
 
   const timer = setInterval(() => {
-    if (buffer.length > 0) void drain();
+    if (start < queue.length) void drain();
   }, options.flushIntervalMs ?? 250);
   timer.unref();
 
@@ -267,7 +325,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         const result = await options.db.transaction().execute(async (trx) => {
           const inputs: AuditInput[] = [];
           const value = await work(trx, (input) => inputs.push(input));
-          commit = await insert(trx, management, inputs);
+          commit = await insertManagement(trx, inputs);
           return value;
         });
         commit();
@@ -276,14 +334,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     record(input) {
       if (closed) return;
-      if (buffer.length >= maxBuffered) {
+      if (queue.length - start >= maxBuffered) {
         dropped++;
         return;
       }
       // the event's time is when it happened, not when the batch is written
       if (input.time === undefined) input.time = options.clock();
-      buffer.push(input);
-      if (buffer.length >= maxBatch) void drain();
+      queue.push(input);
+      if (queue.length - start >= maxBatch && !draining) void drain();
     },
     attach(producer) {
       producers.add(producer);

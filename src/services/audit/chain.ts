@@ -1,5 +1,5 @@
 import { legacyChainHash, type AuditKey } from './audit-key.js';
-import type { CloudEvent } from './cloud-event.js';
+import type { CloudEvent, PreparedEvent } from './cloud-event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -43,4 +43,24 @@ export function eventHash(key: AuditKey, event: Omit<CloudEvent, 'keywardhash'>)
 /** The unkeyed sha256(keywardprevhash + canonical event) of chains written before the audit key (legacy chains). */
 export function legacyEventHash(event: Omit<CloudEvent, 'keywardhash'>): string {
   return legacyChainHash(chainText(event));
+}
+
+/** A prepared event placed in its chain: its hash, and the JSON stored for it (the canonical text with the hash fields). */
+export interface ChainedEvent {
+  hash: string;
+  json: string;
+}
+
+/**
+ * Chains a prepared event without serialising it again: the hash covers
+ * `keywardprevhash + canonical event` (the event's canonical text with its chain and seq, as
+ * `eventHash` computes it from the parsed event), and the stored JSON is the same text with
+ * keywardhash and keywardprevhash spliced in at their sorted place. `chainJson` is the chain name
+ * as a JSON string.
+ */
+export function chainPrepared(key: AuditKey, event: PreparedEvent, chainJson: string, seq: number, prevHash: string): ChainedEvent {
+  const before = event.head + chainJson;
+  const after = `,"keywardseq":${seq}${event.tail}`;
+  const hash = key.chainHash(prevHash + before + after);
+  return { hash, json: `${before},"keywardhash":"${hash}","keywardprevhash":"${prevHash}"${after}` };
 }

@@ -40,45 +40,109 @@ export interface CloudEvent {
   keywardhash: string;
 }
 
-export type UnchainedEvent = Omit<CloudEvent, 'keywardchain' | 'keywardseq' | 'keywardprevhash' | 'keywardhash'>;
+/**
+ * An event built for the chain, before its seq and previous hash are known: its canonical JSON
+ * (chain.ts) cut where the chain fields go, and the values of its indexed columns. Built once;
+ * the hash covers the canonical text and the stored JSON is that same text with the hash fields
+ * spliced in, so the event is serialised exactly once.
+ */
+export interface PreparedEvent {
+  /** `{"data":…,"datacontenttype":…,"id":…,"keywardchain":` — the canonical text up to the chain name. */
+  readonly head: string;
+  /** `,"source":…,"specversion":"1.0","subject":…,"time":…,"type":…}` — the canonical text after keywardseq. */
+  readonly tail: string;
+  readonly id: string;
+  readonly time: string;
+  readonly type: AuditType;
+  readonly method: string;
+  readonly principal: string | null;
+  readonly apiKey: string | null;
+  readonly result: AuditStatus;
+}
 
-export function buildCloudEvent(source: string, input: AuditInput, now: Date): UnchainedEvent {
-  const data: Record<string, unknown> = {
-    methodName: input.method,
-    resourceName: input.resourceName ?? input.subject,
-  };
+const str = JSON.stringify;
+
+/** A string of the event: masked (no keyward secret is ever written), then quoted. */
+function text(value: string): string {
+  return str(maskSecretsInText(value));
+}
+
+/**
+ * Canonical JSON (sorted keys at every level, undefined skipped) of a masked copy of `value`,
+ * in one walk: every string and object key passes through maskSecretsInText. An object whose keys
+ * masking changes (a secret used as a key) takes the exact path of maskSecretsInValue, whose key
+ * collisions resolve as the stored JSON will parse back.
+ */
+export function maskedCanonicalJson(value: unknown): string {
+  if (typeof value === 'string') return text(value);
+  if (value === null || typeof value !== 'object') return str(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + maskedCanonicalJson(value[i]);
+    return out + ']';
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (const key of keys) {
+    if (maskSecretsInText(key) !== key) return maskedCanonicalJson(maskSecretsInValue(record));
+  }
+  keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + str(key) + ':' + maskedCanonicalJson(v);
+    first = false;
+  }
+  return out + '}';
+}
+
+function nullable(value: string | undefined): string {
+  return value === undefined ? 'null' : text(value);
+}
+
+/**
+ * Builds an event's canonical JSON directly, its keys in sorted order (the order canonicalJson
+ * gives, which audit-log verify recomputes from the stored JSON). Every string is masked:
+ * the client-supplied ones (user agent, request id, resource, action resource name, key id,
+ * reasons quoting input, details) and the server's alike, since masking text without a `kw_`
+ * is one indexOf.
+ */
+export function prepareEvent(source: string, input: AuditInput, now: Date): PreparedEvent {
+  const principal = input.principal === undefined ? undefined : maskSecretsInText(input.principal);
+  const apiKey = input.apiKey ? maskSecretsInText(input.apiKey) : undefined;
+  // data's keys, sorted: authenticationInfo, authorizationInfo, count, firstTime, lastTime,
+  // methodName, request, requestMetadata, resourceName, result
+  let data = '{';
   if (input.principal !== undefined || input.apiKey !== undefined) {
-    const metadata: Record<string, unknown> = {};
-    if (input.mechanism) metadata.mechanism = input.mechanism;
-    if (input.apiKey) metadata.identifier = input.apiKey;
-    data.authenticationInfo = { principal: input.principal ?? null, metadata };
+    let metadata = '';
+    if (apiKey) metadata = `"identifier":${str(apiKey)}`;
+    if (input.mechanism) metadata += `${metadata ? ',' : ''}"mechanism":${text(input.mechanism)}`;
+    data += `"authenticationInfo":{"metadata":{${metadata}},"principal":${principal === undefined ? 'null' : str(principal)}},`;
   }
-  if (input.authorization) data.authorizationInfo = input.authorization;
-  if (input.request) {
-    data.requestMetadata = {
-      clientAddress: input.request.clientAddress ?? null,
-      requestId: input.request.requestId ?? null,
-      userAgent: input.request.userAgent ?? null,
-    };
-  }
-  if (input.details) data.request = input.details;
+  if (input.authorization) data += `"authorizationInfo":${maskedCanonicalJson(input.authorization)},`;
   if (input.aggregate) {
-    data.count = input.aggregate.count;
-    data.firstTime = input.aggregate.firstTime.toISOString();
-    data.lastTime = input.aggregate.lastTime.toISOString();
+    data += `"count":${str(input.aggregate.count)},"firstTime":"${input.aggregate.firstTime.toISOString()}","lastTime":"${input.aggregate.lastTime.toISOString()}",`;
   }
-  const result: Record<string, unknown> = { status: input.status };
-  if (input.reason) result.reason = input.reason;
-  data.result = result;
+  data += `"methodName":${text(input.method)},`;
+  if (input.details) data += `"request":${maskedCanonicalJson(input.details)},`;
+  const request = input.request;
+  if (request) {
+    data += `"requestMetadata":{"clientAddress":${nullable(request.clientAddress)},"requestId":${nullable(request.requestId)},"userAgent":${nullable(request.userAgent)}},`;
+  }
+  data += `"resourceName":${text(input.resourceName ?? input.subject)},"result":{${input.reason ? `"reason":${text(input.reason)},` : ''}"status":${str(input.status)}}}`;
+  const id = uuidv7();
+  const time = (input.time ?? now).toISOString();
   return {
-    specversion: '1.0',
-    id: uuidv7(),
-    source,
+    head: `{"data":${data},"datacontenttype":"application/json","id":"${id}","keywardchain":`,
+    tail: `,"source":${text(source)},"specversion":"1.0","subject":${text(input.subject)},"time":"${time}","type":${str(input.type)}}`,
+    id,
+    time,
     type: input.type,
-    subject: maskSecretsInText(input.subject),
-    time: (input.time ?? now).toISOString(),
-    datacontenttype: 'application/json',
-    // No keyward secret is ever written to the audit log, whatever free text an event quotes.
-    data: maskSecretsInValue(data),
+    method: maskSecretsInText(input.method),
+    principal: principal ?? null,
+    apiKey: apiKey ?? null,
+    result: input.status,
   };
 }

@@ -11,3 +11,11 @@ describe('uuidv7', () => {
     expect(uuidv7()).not.toBe(uuidv7());
   });
 });
+
+describe('uuidv7 randomness', () => {
+  it('gives distinct ids across refills of its random pool', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => uuidv7(1_700_000_000_000)));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) expect(id).toMatch(/^018bcfe5-6800-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

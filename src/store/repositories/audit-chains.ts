@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { AuditChainsTable, AuditCheckpointsTable, AuditEventsTable, AuditRegistryTable } from '../database.js';
 import type { Executor } from './executor.js';
 
@@ -31,6 +31,23 @@ export const ADVANCE_HEAD_SQL = 'UPDATE audit_chains SET head_seq = ?, head_hash
 /** Row locks exist on PostgreSQL: so do data-modifying CTEs (`insertWithHeadMove`). */
 export const supportsSingleStatementBatch = locks;
 
+const insertWithHeadMoveTexts = new Map<number, string>();
+
+function insertWithHeadMoveSql(rows: number): string {
+  let text = insertWithHeadMoveTexts.get(rows);
+  if (text !== undefined) return text;
+  const values: string[] = [];
+  for (let i = 0, p = 7; i < rows; i++, p += 12) {
+    values.push(`($${p}, $${p + 1}::bigint, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9}, $${p + 10}, $${p + 11})`);
+  }
+  text =
+    'with moved as (update audit_chains set head_seq = $1, head_hash = $2, head_mac = $3 where name = $4 and head_seq = $5 and head_hash = $6 returning name) ' +
+    'insert into audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) ' +
+    `select v.* from (values ${values.join(', ')}) as v (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash), moved`;
+  if (insertWithHeadMoveTexts.size < 64) insertWithHeadMoveTexts.set(rows, text);
+  return text;
+}
+
 export const auditChainsRepo = {
   /**
    * PostgreSQL: inserts a batch of events and moves the chain's head in ONE statement (one round
@@ -38,17 +55,10 @@ export const auditChainsRepo = {
    * matched. False (nothing written) when the head was not where the writer left it.
    */
   async insertWithHeadMove(db: Executor, rows: AuditEventsTable[], move: HeadAdvance): Promise<boolean> {
-    const values = rows.map(
-      (r) => sql`(${r.chain}, ${r.seq}::bigint, ${r.id}, ${r.time}, ${r.type}, ${r.method}, ${r.principal}, ${r.api_key}, ${r.result}, ${r.event}, ${r.prev_hash}, ${r.hash})`,
-    );
-    const result = await sql`
-      with moved as (
-        update audit_chains set head_seq = ${move.toSeq}, head_hash = ${move.toHash}, head_mac = ${move.mac}
-        where name = ${move.name} and head_seq = ${move.fromSeq} and head_hash = ${move.fromHash}
-        returning name
-      )
-      insert into audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash)
-      select v.* from (values ${sql.join(values)}) as v (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash), moved`.execute(db);
+    // the statement's text depends on the row count only; parameters bound as they are (no query tree)
+    const parameters: unknown[] = [move.toSeq, move.toHash, move.mac, move.name, move.fromSeq, move.fromHash];
+    for (const r of rows) parameters.push(r.chain, r.seq, r.id, r.time, r.type, r.method, r.principal, r.api_key, r.result, r.event, r.prev_hash, r.hash);
+    const result = await db.executeQuery(CompiledQuery.raw(insertWithHeadMoveSql(rows.length), parameters));
     return Number(result.numAffectedRows ?? 0) === rows.length;
   },
 
