@@ -20,7 +20,7 @@ describe('failed-auth-spike', () => {
 
   it('reports failures against a key id that matches no key', () => {
     const [finding] = evaluate([{ api_key: 'NOSUCHKEY0000001', count: 500 }]);
-    expect(finding?.message).toContain('API key NOSUCHKEY0000001 (which matches no existing key) had 500 failed authentications');
+    expect(finding?.message).toContain('API key NOSUCHKEY0000001 (which matches no existing key) had at least 500 failed authentications in the last hour (threshold 20)');
   });
 
   it('adds up several counts for the same key, and keeps keys apart', () => {

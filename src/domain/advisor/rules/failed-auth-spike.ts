@@ -6,9 +6,12 @@ import type { AdvisorRule, AdvisorSnapshot, Finding } from '../types.js';
 export const FAILED_AUTH_SPIKE_THRESHOLD = 20;
 
 /**
- * Looks at the caller's per-key count of failed authentications in the last hour; fires at 20 or
- * more (19: no finding). Counts for key ids that match no key are reported too: someone is trying
- * credentials for a key that does not (or no longer) exist. Entries for the same key are summed.
+ * Looks at the caller's per-key count of failed authentications in the last hour (requests, not
+ * audit rows: an aggregated event counts its data.count); fires at 20 or more (19: no finding).
+ * Counts for key ids that match no key are reported too: someone is trying credentials for a key
+ * that does not (or no longer) exist. Such a count is a lower bound, said as "at least": failures
+ * beyond 20 a minute from one client address are aggregated without naming an unknown key id
+ * (DESIGN §4). Entries for the same key are summed.
  */
 export const failedAuthSpikeRule: AdvisorRule = {
   name: 'failed-auth-spike',
@@ -26,7 +29,7 @@ export const failedAuthSpikeRule: AdvisorRule = {
       const key = lookup.apiKey(keyId);
       const label = key ? lookup.keyLabel(key) : `API key ${keyId} (which matches no existing key)`;
       const message =
-        `${label} had ${count} failed authentications in the last hour (threshold ${FAILED_AUTH_SPIKE_THRESHOLD}). ` +
+        `${label} had ${key ? '' : 'at least '}${count} failed authentications in the last hour (threshold ${FAILED_AUTH_SPIKE_THRESHOLD}). ` +
         'Find the client in the audit log: a stale secret after a rotation, or someone guessing.';
       const remediation = `keyward audit-log list --api-key ${shellQuote(keyId)} --result failure --since 1h`;
       findings.push(makeFinding(failedAuthSpikeRule, keyId, message, remediation));

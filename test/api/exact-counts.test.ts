@@ -1,0 +1,201 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { buildRoleBindingCrnPattern } from '../../src/domain/authz/crn-pattern.js';
+import { USAGE_OUTCOMES, type UsageOutcome } from '../../src/domain/usage.js';
+import { buildAdvisorSnapshot } from '../../src/services/advisor.js';
+import { DATA_PLANE_AUDIT_MODES, type DataPlaneAuditMode } from '../../src/services/audit/data-plane-recorder.js';
+import { dataPlaneEvents, isBlockEvent, requestCounts } from '../helpers/audit-counts.js';
+import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { basic, startTestServer, type TestServer } from '../helpers/runtime.js';
+
+/**
+ * One traffic mix, N requests of every outcome on every data-plane method, counted three ways in
+ * each audit mode (DESIGN §4): the audit log (the sum of data.count, 1 for an individual event),
+ * the usage endpoint's totals per key (every mode), and the advisor's failed authentications per key.
+ * The server's clock is injected and the audit log flushed, so every window is sealed when counted.
+ */
+
+interface Key {
+  key: string;
+  secret: string;
+}
+
+const METHODS = ['keyward.Verify', 'keyward.AuthBasic', 'oauth2.Token'] as const;
+type Method = (typeof METHODS)[number];
+const N = 25;
+const BLOCKING = 100;
+const WRONG_SECRET = 'kw_' + 'y'.repeat(61);
+const UNKNOWN_KEY = 'QQQQQQQQQQQQQQQQ';
+const MAIN = '10.2.0.1';
+const BLOCKED = '10.2.0.2';
+const UNKNOWN_FROM = '10.2.0.3';
+
+interface Fixture {
+  server: TestServer;
+  now: number;
+  cluster: string;
+  otherCluster: string;
+  good: Key;
+  disabled: Key;
+  expired: Key;
+}
+
+async function fixture(db: TestDatabase, mode: DataPlaneAuditMode): Promise<Fixture> {
+  const clock = { now: Date.parse('2026-03-01T12:00:05.000Z') };
+  const server = await startTestServer(db, {
+    clock: () => new Date(clock.now),
+    // the only block is the one the test starts, after BLOCKING wrong secrets from one address
+    dataPlane: { audit: mode, bruteForce: { keyFailures: BLOCKING, addressFailures: 10_000 } },
+  });
+  const json = async (res: Promise<LightMyRequestResponse>) => {
+    const answer = await res;
+    expect(answer.statusCode, answer.body).toBeLessThan(300);
+    return answer.json();
+  };
+  const clusterOf = async (name: string) => (await json(server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: name, cloud: 'aws', region: 'r' } } }))).id as string;
+  const cluster = await clusterOf('counted');
+  const otherCluster = await clusterOf('elsewhere');
+  const sa = (await json(server.call({ method: 'POST', url: '/iam/v2/service-accounts', payload: { display_name: 'exact-app', description: 'd' } }))).id as string;
+  const crnPattern = buildRoleBindingCrnPattern('DeveloperRead', { organization: server.admin.organization, environment: server.admin.environment, kafkaCluster: cluster, resource: 'Topic:orders' });
+  await json(server.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${sa}`, role_name: 'DeveloperRead', crn_pattern: crnPattern } }));
+  const key = async (extra: Record<string, unknown> = {}): Promise<Key> => {
+    const body = await json(server.call({ method: 'POST', url: '/iam/v2/api-keys', payload: { spec: { resource: { id: cluster }, owner: { id: sa }, ...extra } } }));
+    return { key: body.id, secret: body.spec.secret };
+  };
+  const good = await key();
+  const disabled = await key();
+  await json(server.call({ method: 'POST', url: `/keyward/v1/api-keys/${disabled.key}/disable` }));
+  const expired = await key({ expires_in: '1h' });
+  clock.now += 2 * 3_600_000;
+  return { server, now: clock.now, cluster, otherCluster, good, disabled, expired };
+}
+
+function request(f: Fixture, method: Method, credentials: Key, address: string, options: { resource?: string; operation?: 'READ' | 'WRITE' } = {}) {
+  const app = f.server.runtime.app;
+  const resource = options.resource ?? f.cluster;
+  const operation = options.operation ?? 'READ';
+  if (method === 'keyward.Verify') {
+    return app.inject({ method: 'POST', url: '/keyward/v1/verify', remoteAddress: address, payload: { ...credentials, resource, action: { operation, resource_type: 'TOPIC', resource_name: 'orders' } } });
+  }
+  if (method === 'keyward.AuthBasic') {
+    return app.inject({
+      method: 'GET',
+      url: `/keyward/v1/auth/basic?resource=${resource}&operation=${operation}&resource_type=TOPIC&resource_name=orders`,
+      remoteAddress: address,
+      headers: { authorization: basic(credentials.key, credentials.secret) },
+    });
+  }
+  return app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    remoteAddress: address,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.key, client_secret: credentials.secret }).toString(),
+  });
+}
+
+/** The code a response reports: the verify body's, the X-Keyward-Code header, or the token's. */
+function codeOf(method: Method, res: LightMyRequestResponse): string {
+  if (method === 'keyward.Verify') return res.json().code as string;
+  if (method === 'keyward.AuthBasic') return res.statusCode === 204 ? 'VALID' : (res.headers['x-keyward-code'] as string);
+  return res.statusCode === 200 ? 'VALID' : 'refused';
+}
+
+const zeros = () => Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
+
+describe.each(DIALECTS)('exact counts in the audit log, the usage rollup and the advisor on $name', ({ name, skip, create }) => {
+  it.skipIf(skip)('the modes are the four of DESIGN §4', () => {
+    expect(DATA_PLANE_AUDIT_MODES).toEqual(['all', 'every', 'failures', 'off']);
+  });
+
+  for (const mode of DATA_PLANE_AUDIT_MODES) {
+    it.skipIf(skip)(`mode ${mode}: N requests of each outcome are N in every count (${name})`, async () => {
+      const f = await fixture(await create(), mode);
+      try {
+        const expected: Record<string, number> = {};
+        const usage: Record<string, Record<UsageOutcome, number>> = { [f.good.key]: zeros(), [f.disabled.key]: zeros(), [f.expired.key]: zeros() };
+        let requests = 0;
+        const send = async (method: Method, outcome: UsageOutcome, credentials: Key, address: string, options: Parameters<typeof request>[4] = {}, times = N) => {
+          for (let i = 0; i < times; i++) {
+            const res = await request(f, method, credentials, address, options);
+            expect(res.statusCode, `${method} ${outcome}: ${res.body}`).not.toBe(500);
+            expect(codeOf(method, res), `${method} ${outcome}`).toBe(method === 'oauth2.Token' && outcome !== 'VALID' ? 'refused' : outcome);
+          }
+          expected[`${method} ${outcome}`] = (expected[`${method} ${outcome}`] ?? 0) + times;
+          const counted = usage[credentials.key];
+          if (counted) counted[outcome] += times;
+          requests += times;
+        };
+
+        for (const method of METHODS) {
+          await send(method, 'VALID', f.good, MAIN);
+          await send(method, 'INVALID_CREDENTIALS', { key: f.good.key, secret: WRONG_SECRET }, MAIN);
+          await send(method, 'EXPIRED', f.expired, MAIN);
+          await send(method, 'DISABLED', f.disabled, MAIN);
+          if (method !== 'oauth2.Token') {
+            await send(method, 'FORBIDDEN', f.good, MAIN, { operation: 'WRITE' });
+            await send(method, 'WRONG_RESOURCE', f.good, MAIN, { resource: f.otherCluster });
+          }
+        }
+        // an unknown key id from an address of its own: 20 events name it, the rest are aggregated without it
+        await send('keyward.Verify', 'INVALID_CREDENTIALS', { key: UNKNOWN_KEY, secret: WRONG_SECRET }, UNKNOWN_FROM);
+        // BLOCKING wrong secrets for the good key from one address block that address for it
+        await send('keyward.Verify', 'INVALID_CREDENTIALS', { key: f.good.key, secret: WRONG_SECRET }, BLOCKED, {}, BLOCKING);
+        for (const method of METHODS) await send(method, 'RATE_LIMITED', f.good, BLOCKED);
+
+        await f.server.runtime.audit.flush();
+        await f.server.runtime.services.usage.recorder.flush();
+
+        // the audit log: every request once, by mode
+        const stored = await dataPlaneEvents(f.server.runtime.store.db, METHODS);
+        const audited = Object.fromEntries(
+          Object.entries(expected).filter(([k]) => (mode === 'all' || mode === 'every' ? true : mode === 'failures' ? !k.endsWith(' VALID') : false)),
+        );
+        expect(requestCounts(stored)).toEqual(audited);
+        // the block is an event of its own in every mode
+        expect(stored.filter(isBlockEvent)).toHaveLength(1);
+        const requestEvents = stored.filter((e) => !isBlockEvent(e));
+        if (mode === 'every') {
+          expect(requestEvents).toHaveLength(requests);
+          expect(requestEvents.every((e) => e.data.count === undefined)).toBe(true);
+        }
+        if (mode === 'all' || mode === 'failures') {
+          // 20 individual failures per client address, the rest aggregated: far fewer rows than requests
+          for (const address of [MAIN, BLOCKED, UNKNOWN_FROM]) {
+            expect(requestEvents.filter((e) => e.data.count === undefined && e.data.requestMetadata?.clientAddress === address), address).toHaveLength(20);
+          }
+          expect(requestEvents.length).toBeLessThan(150);
+          expect(requestEvents.filter((e) => e.data.count !== undefined).every((e) => (e.data.count as number) >= 1 && e.data.firstTime !== undefined && e.data.lastTime !== undefined)).toBe(true);
+        }
+        if (mode === 'off') expect(requestEvents).toEqual([]);
+
+        // the usage endpoint: every mode, each key's totals exactly
+        for (const [id, totals] of Object.entries(usage)) {
+          const res = await f.server.call({ method: 'GET', url: `/keyward/v1/api-keys/${id}/usage?since=1h&bucket=5m` });
+          expect(res.statusCode, res.body).toBe(200);
+          const answer = res.json() as { totals: Record<UsageOutcome, number>; data: Array<{ counts: Record<UsageOutcome, number> }> };
+          expect(answer.totals, id).toEqual(totals);
+          expect(answer.data.at(-1)?.counts, id).toEqual(totals);
+        }
+
+        // the advisor: failed authentications per named key, requests not rows, the block event not one
+        const snapshot = await buildAdvisorSnapshot(f.server.runtime.store.db, new Date(f.now));
+        const failed = Object.fromEntries(snapshot.failedAuthByKey.map((c) => [c.api_key, c.count]));
+        const good = usage[f.good.key] as Record<UsageOutcome, number>;
+        expect(failed).toEqual(
+          mode === 'off'
+            ? {}
+            : {
+                [f.good.key]: good.INVALID_CREDENTIALS + good.WRONG_RESOURCE + good.RATE_LIMITED,
+                [f.expired.key]: 3 * N,
+                [f.disabled.key]: 3 * N,
+                // only the events that name an unknown id count for it
+                [UNKNOWN_KEY]: mode === 'every' ? N : 20,
+              },
+        );
+      } finally {
+        await f.server.close();
+      }
+    });
+  }
+});
