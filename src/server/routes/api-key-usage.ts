@@ -50,7 +50,7 @@ const Query = Type.Object({
 const DESCRIPTION =
   `Counts of the key's data-plane authentications (verify, auth/basic, OAuth token, and what Kafka brokers report) per outcome, in ` +
   `UTC-aligned buckets: every bucket from the one \`since\` falls in (a duration D: the last ceil(D / bucket)) to the current one, ` +
-  `at most ${MAX_USAGE_BUCKETS} (else 422 naming the limit). Counts appear once their audit aggregation window closes. ` +
+  `at most ${MAX_USAGE_BUCKETS} (else 422 naming the limit). A minute's counts appear within a few seconds after that minute ends. ` +
   'Whoever may describe the key may read its usage; any other key is 404.';
 
 function present(usage: ApiKeyUsage) {

@@ -30,8 +30,8 @@ export function zeroCounts(): UsageCounts {
 
 /**
  * Reads per-key usage. Who may describe a key may read its usage (the same check: a key the caller
- * may not read is "not found"). The counts are those written so far: a success reaches the rollup when
- * its aggregation window closes, then within a second.
+ * may not read is "not found"). The counts are those written so far: a minute's counts are handed over
+ * when the minute ends (whatever the audit aggregation window) and written within a second.
  */
 export function createUsageService(deps: Pick<ServiceDeps, 'db' | 'clock'>, apiKeys: Pick<ApiKeyService, 'findAccessible'>) {
   return {
