@@ -22,6 +22,13 @@ export interface ActiveSigningKey {
   kid: string;
   /** A Node KeyObject: signing with node:crypto directly costs half what WebCrypto does. */
   privateKey: KeyObject;
+  /** The JWS protected header of every token this key signs, base64url-encoded once. */
+  encodedHeader: string;
+}
+
+/** `{"alg":"ES256","kid":…,"typ":"JWT"}` in base64url: the header is the same for every token of a key. */
+export function encodedJwtHeader(kid: string): string {
+  return Buffer.from(JSON.stringify({ alg: SIGNING_ALG, kid, typ: 'JWT' })).toString('base64url');
 }
 
 export interface SigningKeyStoreOptions {
@@ -86,7 +93,7 @@ export class SigningKeyStore {
       row = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').orderBy('kid', 'desc').executeTakeFirstOrThrow();
     }
     const privateJwk = JSON.parse(row.encrypted ? decryptPrivateKey(row.private_jwk, this.options.masterKey) : row.private_jwk) as JWK;
-    return { kid: row.kid, privateKey: createPrivateKey({ key: privateJwk as NodeJsonWebKey, format: 'jwk' }) };
+    return { kid: row.kid, privateKey: createPrivateKey({ key: privateJwk as NodeJsonWebKey, format: 'jwk' }), encodedHeader: encodedJwtHeader(row.kid) };
   }
 
   /** The key that signs now (loaded once, reloaded after a rotation anywhere). */
