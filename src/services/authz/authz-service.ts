@@ -3,7 +3,7 @@ import { errors } from '../../domain/errors.js';
 import { AuthorizerIndex } from '../../domain/authz/authorizer-index.js';
 import type { AuthorizationDecision, AuthorizationRequest, KafkaResourceRef } from '../../domain/authz/decision.js';
 import type { AuthzAction } from '../../domain/authz/roles.js';
-import type { KafkaAcl } from '../../domain/authz/acl.js';
+import { WILDCARD_HOST, type KafkaAcl } from '../../domain/authz/acl.js';
 import type { Database } from '../../store/database.js';
 import { aclsRepo, roleBindingsRepo } from '../../store/repositories/grants.js';
 import type { ChangeBus } from '../changes.js';
@@ -27,6 +27,8 @@ export function createAuthz(deps: AuthzDeps) {
   let loading: Promise<AuthorizerIndex> | undefined;
   let generation = 0;
   const trusted = deps.trusted ?? (() => true);
+  /** Indexes whose ACLs all hold for every host (`*`): their decisions are the same from any client address. */
+  const everyHost = new WeakSet<AuthorizerIndex>();
 
   const unsubscribe = deps.changes.subscribe((change) => {
     if (change.kind === 'grants' || change.kind === 'all') {
@@ -38,7 +40,9 @@ export function createAuthz(deps: AuthzDeps) {
 
   async function build(): Promise<AuthorizerIndex> {
     const [acls, roleBindings] = await Promise.all([aclsRepo.all(deps.db), roleBindingsRepo.all(deps.db)]);
-    return new AuthorizerIndex({ acls: acls as unknown as KafkaAcl[], roleBindings });
+    const built = new AuthorizerIndex({ acls: acls as unknown as KafkaAcl[], roleBindings });
+    if (acls.every((acl) => acl.host === WILDCARD_HOST)) everyHost.add(built);
+    return built;
   }
 
   function current(): AuthorizerIndex | Promise<AuthorizerIndex> {
@@ -65,6 +69,17 @@ export function createAuthz(deps: AuthzDeps) {
 
   return {
     decide,
+    /**
+     * The index while it is built and trusted, else undefined. Every grants change drops it and the
+     * next one is a new object, so a decision remembered per index object is never stale.
+     */
+    warm(): AuthorizerIndex | undefined {
+      return trusted() ? index : undefined;
+    },
+    /** No ACL of this index is bound to a host: the client's address decides nothing. */
+    anyHost(built: AuthorizerIndex): boolean {
+      return everyHost.has(built);
+    },
     /** Synchronous when the index is warm (the data plane's hot path). */
     decideNow(request: AuthorizationRequest): AuthorizationDecision | Promise<AuthorizationDecision> {
       const idx = current();

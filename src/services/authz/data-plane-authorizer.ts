@@ -1,6 +1,7 @@
 import { buildCrn } from '../../domain/crn.js';
 import { CLUSTER_RESOURCE_NAME, isKafkaOperation, isKafkaResourceType } from '../../domain/authz/acl.js';
 import { kafkaResourceCrn } from '../../domain/authz/crn-pattern.js';
+import type { AuthorizerIndex } from '../../domain/authz/authorizer-index.js';
 import type { AuthorizationDecision, AuthorizationRequest } from '../../domain/authz/decision.js';
 import { errors } from '../../domain/errors.js';
 import type { Action, AuthorizationOutcome, DataPlaneAuthorizer } from '../verify/verifier.js';
@@ -74,12 +75,72 @@ export function authorizationInfo(action: Action, decision: AuthorizationDecisio
   return info;
 }
 
-export function createDataPlaneAuthorizer(authz: Authz, organizationId: string): DataPlaneAuthorizer {
+/** Most decisions the data-plane authorizer remembers for one index; past it the oldest is forgotten. */
+export const DECISION_CACHE_SIZE = 10_000;
+
+/**
+ * Everything a data-plane decision depends on besides the index, encoded without ambiguity: each
+ * field but the last is preceded by its length (none of them is free text but the resource name).
+ * `anyHost`: the index decides alike for every client address, which is then left out.
+ */
+function decisionKey(key: KeyRecord, principal: string, action: Action, host: string | undefined, anyHost: boolean): string {
+  const environment = key.environment === null ? '-' : `${key.environment.length}:${key.environment}`;
+  const address = anyHost ? '*' : host === undefined ? '-' : `${host.length}:${host}`;
+  return `${key.resourceKind}|${environment}|${key.resourceId.length}:${key.resourceId}|${principal.length}:${principal}|${address}|${action.operation.length}:${action.operation}|${action.resource_type.length}:${action.resource_type}|${action.resource_name}`;
+}
+
+/** A shared outcome, read-only all the way down: no request can change what another one is told. */
+function frozen(outcome: AuthorizationOutcome): AuthorizationOutcome {
+  for (const value of Object.values(outcome.audit)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  Object.freeze(outcome.audit);
+  return Object.freeze(outcome);
+}
+
+/**
+ * The data plane's authorizer. While the index is warm and trusted, a decision is computed once per
+ * (key's resource, principal, client address, action) and index, and once for all addresses when no
+ * ACL of the index is bound to a host: the outcome, its reason and its
+ * audit `authorizationInfo` are shared by every request asking the same thing again, and dropped with
+ * the index on the next grants change (a new DENY ACL refuses the very next request). Without a
+ * trusted index every request is decided afresh.
+ */
+export function createDataPlaneAuthorizer(authz: Pick<Authz, 'warm' | 'anyHost' | 'decideNow'>, organizationId: string, cacheSize = DECISION_CACHE_SIZE): DataPlaneAuthorizer {
   const outcome = (action: Action, decision: AuthorizationDecision): AuthorizationOutcome => ({ granted: decision.granted, reason: decision.reason, audit: authorizationInfo(action, decision) });
+  const refused = (action: Action, reason: string): AuthorizationOutcome => ({
+    granted: false,
+    reason,
+    audit: { granted: false, operation: action.operation, resourceType: action.resource_type, resourceName: action.resource_name },
+  });
+  let cachedFor: AuthorizerIndex | undefined;
+  /** The index has no host-bound ACL: one decision serves every client address. */
+  let anyHost = false;
+  const decisions = new Map<string, AuthorizationOutcome>();
+
   return (key, principal, action, host) => {
+    const index = authz.warm();
+    if (index === undefined) {
+      if (cachedFor !== undefined) {
+        // the index was dropped: let go of it and its decisions now, not when the next one is warm
+        decisions.clear();
+        cachedFor = undefined;
+      }
+      const request = actionRequest(organizationId, key, principal, action, host);
+      if (typeof request === 'string') return refused(action, request);
+      const decision = authz.decideNow(request);
+      return decision instanceof Promise ? decision.then((d) => outcome(action, d)) : outcome(action, decision);
+    }
+    if (index !== cachedFor) {
+      decisions.clear();
+      cachedFor = index;
+      anyHost = authz.anyHost(index);
+    }
+    const cacheKey = decisionKey(key, principal, action, host, anyHost);
+    const known = decisions.get(cacheKey);
+    if (known !== undefined) return known;
     const request = actionRequest(organizationId, key, principal, action, host);
-    if (typeof request === 'string') return { granted: false, reason: request, audit: { granted: false, operation: action.operation, resourceType: action.resource_type, resourceName: action.resource_name } };
-    const decision = authz.decideNow(request);
-    return decision instanceof Promise ? decision.then((d) => outcome(action, d)) : outcome(action, decision);
+    const decided = typeof request === 'string' ? refused(action, request) : outcome(action, index.authorize(request));
+    if (decisions.size >= cacheSize) decisions.delete(decisions.keys().next().value as string);
+    decisions.set(cacheKey, frozen(decided));
+    return decided;
   };
 }
