@@ -9,6 +9,7 @@ import { KeyCache } from './verify/key-cache.js';
 import { BruteForceGuard, type BruteForceOptions } from './verify/brute-force.js';
 import { LastUsedRecorder, type LastUsedWrite } from './verify/last-used.js';
 import { createVerifier, type DataPlaneAuthorizer } from './verify/verifier.js';
+import { createKeyLookup } from './verify/key-record.js';
 import { DataPlaneRecorder, type DataPlaneAuditMode } from './audit/data-plane-recorder.js';
 import { createVerifyAudit, verifyEventBuilder } from './verify/verify-audit.js';
 import { SigningKeyStore } from './oauth/signing-keys.js';
@@ -71,7 +72,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     audit: deps.audit, build: verifyEventBuilder(deps.organizationId), mode: dataPlane.audit, windowMs: dataPlane.auditWindowMs, usage: usage.recorder, now: dataPlane.now,
   });
   const verify = createVerifier({
-    db: deps.db, organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed,
+    lookup: createKeyLookup(deps.db), organizationId: deps.organizationId, clock: deps.clock, cache: keyCache, guard, lastUsed,
     audit: createVerifyAudit({ organizationId: deps.organizationId, recorder, audit: deps.audit }),
     authorizer: dataPlane.authorizer ?? createDataPlaneAuthorizer(authz, deps.organizationId), cacheTrusted: dataPlane.cacheTrusted,
     onResult: metrics.authenticated,

@@ -59,7 +59,7 @@ const CONNECTION_ERROR_CODES = new Set([
   '25006', // read_only_sql_transaction (a failover landed on a standby)
   'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR',
 ]);
-const CONNECTION_ERROR_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended|Cannot use a pool after calling end|driver has already been destroyed)/i;
+const CONNECTION_ERROR_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended|Cannot use a pool after calling end|driver has already been destroyed|The database connection is not open)/i;
 
 /**
  * True when a driver error means "the database cannot be reached or cannot take the work now"
@@ -112,6 +112,33 @@ function acquireLock(dataDir: string): () => void {
   throw errors.unavailable(`Could not lock the data directory ${dataDir}`);
 }
 
+/** The read-only connection of each SQLite store, by the store's Kysely instance (see `sqliteReader`). */
+const readers = new WeakMap<Kysely<Database>, () => SQLite.Database>();
+
+/**
+ * A read-only connection of its own to the SQLite store whose Kysely this is, opened on the first
+ * call and closed with the store; undefined for a PostgreSQL store or a Kysely that no `openStore`
+ * made. In WAL mode it reads beside the store's connection: committed rows only, never those of a
+ * transaction still open on the store's connection, and it never waits for that connection. For
+ * the data plane's key lookups (key-record.ts): a prepared statement run synchronously.
+ */
+export function sqliteReader(db: Kysely<Database>): (() => SQLite.Database) | undefined {
+  return readers.get(db);
+}
+
+function openReader(path: string): SQLite.Database {
+  const reader = new SQLite(path, { readonly: true, fileMustExist: true });
+  try {
+    reader.pragma('busy_timeout = 5000');
+    // 64 MiB of pages (default 2 MiB): the B-tree pages above a million keys' rows stay in memory
+    reader.pragma('cache_size = -65536');
+  } catch (error) {
+    reader.close();
+    throw error;
+  }
+  return reader;
+}
+
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     if (!isPostgresUrl(options.databaseUrl)) {
@@ -156,12 +183,20 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     throw errors.unavailable(`Cannot open the SQLite database in ${dataDir}`);
   }
   const db = new Kysely<Database>({ dialect: options.readonly ? new SqliteDialect({ database: sqlite }) : new ImmediateSqliteDialect({ database: sqlite }) });
+  let reader: SQLite.Database | undefined;
+  let closed = false;
+  readers.set(db, () => {
+    if (closed) throw errors.unavailable('The store is closed');
+    return (reader ??= openReader(path));
+  });
   return {
     db,
     dialect: 'sqlite',
     sqlitePath: path,
     sqlite,
     close: async () => {
+      closed = true;
+      reader?.close();
       await db.destroy();
       release();
     },

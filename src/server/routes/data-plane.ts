@@ -1,10 +1,11 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
 import { ErrorBody, Nullable } from '../schemas.js';
 import { sendError } from '../errors.js';
 import { KeywardError } from '../../domain/errors.js';
 import type { Verify, VerifyResult } from '../../services/verify/verifier.js';
+import type { KeyRecord } from '../../services/verify/key-record.js';
 import { parseAction } from '../../services/authz/data-plane-authorizer.js';
 
 const ActionBody = Type.Object(
@@ -79,35 +80,99 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
     throw error;
   });
 
+  // The handlers are not async: a cached key is answered in the same turn, without a promise; only
+  // a verify that waits for the store or the authorizer returns one.
   app.post(
     '/keyward/v1/verify',
     { schema: { tags, body: VerifyBody, response: { 200: VerifyResponse, 429: VerifyResponse, '4xx': ErrorBody } } },
-    async (request, reply) => {
+    (request, reply) => {
       const b = request.body;
       const action = b.action ? parseAction(b.action) : undefined;
-      const result = await verify({ key: b.key, secret: b.secret, resource: b.resource, action, method: 'keyward.Verify', mechanism: 'VERIFY_API', request: requestMetadata(request) });
-      if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', String(result.retryAfterSeconds ?? 1));
-      return verifyBody(result);
+      const result = verify({ key: b.key, secret: b.secret, resource: b.resource, action, method: 'keyward.Verify', mechanism: 'VERIFY_API', request: requestMetadata(request) });
+      return result instanceof Promise ? result.then((settled) => answerVerify(reply, settled)) : answerVerify(reply, result);
     },
   );
 
-  app.get('/keyward/v1/auth/basic', { schema: { tags, querystring: AuthBasicQuery } }, async (request, reply) => {
+  const validBody = validBodyCache();
+  function answerVerify(reply: FastifyReply, result: VerifyResult) {
+    if (result.valid && result.authorization === undefined) {
+      reply.type(JSON_UTF8).send(validBody(result, reply));
+      return undefined;
+    }
+    if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', String(result.retryAfterSeconds ?? 1));
+    return verifyBody(result);
+  }
+
+  app.get('/keyward/v1/auth/basic', { schema: { tags, querystring: AuthBasicQuery } }, (request, reply) => {
     const q = request.query;
     // nginx gates a cluster with this call: without a resource it would check the secret alone.
-    if (!q.resource) return sendError(request, reply, 'bad_request', 'resource is required: the id of the resource this request is for, e.g. lkc-abc123');
-    const credentials = basicCredentials(request.headers.authorization);
-    // nginx reads only the status; other clients get the error body every route answers with.
-    const challenge = () => sendError(request, reply.header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store'), 'user_unauthenticated', 'Invalid API key or secret');
-    if (!credentials) return challenge();
-    const action = q.operation || q.resource_type || q.resource_name ? parseAction({ operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' }) : undefined;
-    const result = await verify({ key: credentials.key, secret: credentials.secret, resource: q.resource, action, method: 'keyward.AuthBasic', mechanism: 'HTTP_BASIC', request: requestMetadata(request) });
-    if (result.valid) {
-      return reply.code(204).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();
+    if (!q.resource) {
+      sendError(request, reply, 'bad_request', 'resource is required: the id of the resource this request is for, e.g. lkc-abc123');
+      return;
     }
-    reply.header('X-Keyward-Code', result.code);
-    if (result.code === 'RATE_LIMITED') return sendError(request, reply.header('Retry-After', String(result.retryAfterSeconds ?? 1)), 'too_many_requests', 'Too many failed attempts; try again later');
-    if (result.code === 'WRONG_RESOURCE') return sendError(request, reply, 'user_unauthorized', 'This API key is not for this resource');
-    if (result.code === 'FORBIDDEN') return sendError(request, reply, 'user_unauthorized', 'The action is not allowed');
-    return challenge();
+    const credentials = basicCredentials(request.headers.authorization);
+    if (!credentials) {
+      challenge(request, reply);
+      return;
+    }
+    const action = q.operation || q.resource_type || q.resource_name ? parseAction({ operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' }) : undefined;
+    const result = verify({ key: credentials.key, secret: credentials.secret, resource: q.resource, action, method: 'keyward.AuthBasic', mechanism: 'HTTP_BASIC', request: requestMetadata(request) });
+    if (result instanceof Promise) return result.then((settled) => answerBasic(request, reply, settled));
+    answerBasic(request, reply, result);
+    return;
   });
+}
+
+/** What Fastify sends a serialized JSON body as. */
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/** A key's VALID answer (no action) as the route's serializer wrote it, with the fields it was written from. */
+type SerializedValid = Pick<KeyRecord, 'id' | 'ownerId' | 'ownerKind' | 'resourceId' | 'resourceKind' | 'environment' | 'expiresAt'> & { body: SerializedBody };
+type SerializedBody = ReturnType<FastifyReply['serialize']>;
+
+/**
+ * The VALID answer of a key is the same for every request without an action: it is serialized once per
+ * key record, by the route's own serializer (so byte for byte what it would write), and written again
+ * when a field it shows is no longer the one it was written from.
+ */
+export function validBodyCache() {
+  const bodies = new WeakMap<KeyRecord, SerializedValid>();
+  /** `serializer`: the reply of the route, whose serializer writes the body. */
+  return (result: Extract<VerifyResult, { valid: true }>, serializer: Pick<FastifyReply, 'serialize'>): SerializedBody => {
+    const key = result.key;
+    const known = bodies.get(key);
+    if (
+      known !== undefined &&
+      known.id === key.id &&
+      known.ownerId === key.ownerId &&
+      known.ownerKind === key.ownerKind &&
+      known.resourceId === key.resourceId &&
+      known.resourceKind === key.resourceKind &&
+      known.environment === key.environment &&
+      known.expiresAt === key.expiresAt
+    ) {
+      return known.body;
+    }
+    const { id, ownerId, ownerKind, resourceId, resourceKind, environment, expiresAt } = key;
+    const body = serializer.serialize(verifyBody(result));
+    bodies.set(key, { id, ownerId, ownerKind, resourceId, resourceKind, environment, expiresAt, body });
+    return body;
+  };
+}
+
+/** nginx reads only the status; other clients get the error body every route answers with. */
+function challenge(request: FastifyRequest, reply: FastifyReply): void {
+  sendError(request, reply.header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store'), 'user_unauthenticated', 'Invalid API key or secret');
+}
+
+function answerBasic(request: FastifyRequest, reply: FastifyReply, result: VerifyResult): void {
+  if (result.valid) {
+    reply.code(204).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();
+    return;
+  }
+  reply.header('X-Keyward-Code', result.code);
+  if (result.code === 'RATE_LIMITED') sendError(request, reply.header('Retry-After', String(result.retryAfterSeconds ?? 1)), 'too_many_requests', 'Too many failed attempts; try again later');
+  else if (result.code === 'WRONG_RESOURCE') sendError(request, reply, 'user_unauthorized', 'This API key is not for this resource');
+  else if (result.code === 'FORBIDDEN') sendError(request, reply, 'user_unauthorized', 'The action is not allowed');
+  else challenge(request, reply);
 }

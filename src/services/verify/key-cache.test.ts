@@ -35,4 +35,34 @@ describe('KeyCache', () => {
     cache.apply({ kind: 'all' });
     expect(cache.size).toBe(0);
   });
+
+  it('evicts in least-recently-used order across many sets, hits, evictions and clears', () => {
+    // a reference LRU: an array, most recent last
+    const capacity = 50;
+    const cache = new KeyCache(capacity);
+    let reference: string[] = [];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let step = 0; step < 20_000; step++) {
+      const id = `K${random(120)}`;
+      const op = random(100);
+      if (op < 55) {
+        cache.set(id, record(id, `sa-${random(5)}`));
+        reference = [...reference.filter((k) => k !== id), id];
+        if (reference.length > capacity) reference.shift();
+      } else if (op < 90) {
+        const hit = cache.get(id);
+        expect(hit?.id).toBe(reference.includes(id) ? id : undefined);
+        if (hit) reference = [...reference.filter((k) => k !== id), id];
+      } else if (op < 99) {
+        cache.evict(id);
+        reference = reference.filter((k) => k !== id);
+      } else {
+        cache.clear();
+        reference = [];
+      }
+      expect(cache.size).toBe(reference.length);
+    }
+    for (const id of reference) expect(cache.get(id)?.id).toBe(id);
+  });
 });

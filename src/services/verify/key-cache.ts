@@ -19,6 +19,13 @@ export class KeyCache {
    * the generation is the one seen before the read.
    */
   generation = 0;
+  /**
+   * The entries oldest first, kept across evictions. A fresh `keys()` iterator would step over every
+   * entry deleted from the front of the Map since its last compaction (V8 leaves holes), so each
+   * eviction of a full cache would cost more than the one before; this one steps over each hole once.
+   * Every key it yields is evicted, so the next one it yields is the least recently used.
+   */
+  private oldest: MapIterator<string> = this.entries.keys();
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -43,8 +50,10 @@ export class KeyCache {
     if (!keys) this.byOwner.set(record.ownerId, (keys = new Set()));
     keys.add(id);
     while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.evict(oldest);
+      let oldest = this.oldest.next();
+      // done: it passed the end (a finished iterator sees no later entries); start from the front again
+      if (oldest.done) oldest = (this.oldest = this.entries.keys()).next();
+      this.evict(oldest.value as string);
     }
   }
 
@@ -64,6 +73,7 @@ export class KeyCache {
   clear(): void {
     this.entries.clear();
     this.byOwner.clear();
+    this.oldest = this.entries.keys();
   }
 
   get size(): number {

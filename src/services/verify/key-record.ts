@@ -1,4 +1,5 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely';
+import { sqliteReader } from '../../store/connect.js';
 import type { Database } from '../../store/database.js';
 
 /** Everything verification needs about a key, in one row: what the cache holds. */
@@ -35,15 +36,51 @@ type JoinedRow = NonNullable<Awaited<ReturnType<ReturnType<typeof keyRecordQuery
 type KeyColumn = 'id' | 'secret_hash' | 'status' | 'owner_id' | 'owner_kind' | 'resource_id' | 'resource_kind';
 type KeyRecordRow = Omit<JoinedRow, KeyColumn> & { [C in KeyColumn]: NonNullable<JoinedRow[C]> };
 
+/** Finds the record of a key id: synchronously on SQLite (the store's reader connection), else a promise. */
+export type KeyLookup = (id: string) => KeyRecord | undefined | Promise<KeyRecord | undefined>;
+
 /** The lookup is compiled once per store: a cache miss then costs the database, not the query builder. */
 const compiled = new WeakMap<Kysely<Database>, CompiledQuery>();
 
-/** One round trip: the key joined with its owner and its resource's environment. */
+/** One round trip through the store's Kysely: the key joined with its owner and its resource's environment. */
 export async function loadKeyRecord(db: Kysely<Database>, id: string): Promise<KeyRecord | undefined> {
   let query = compiled.get(db);
   if (!query) compiled.set(db, (query = keyRecordQuery(db, '?').compile()));
   const { rows } = await db.executeQuery<JoinedRow>(CompiledQuery.raw(query.sql, [id]));
-  const joined = rows[0];
+  return toKeyRecord(rows[0]);
+}
+
+/** The same query compiled for SQLite without a connection, for the reader connection's prepared statement. */
+function sqliteKeyRecordSql(): string {
+  const compiler = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+  return keyRecordQuery(compiler, '?').compile().sql;
+}
+
+/**
+ * The data plane's key lookup. On a SQLite store with a file, one prepared statement on the store's
+ * read-only connection (connect.ts), run synchronously: no promise, no wait behind the store
+ * connection's mutex (a management transaction), and it reads committed rows only. Elsewhere
+ * (PostgreSQL: its pool) the store's Kysely. Both run the same one-row query.
+ */
+export function createKeyLookup(db: Kysely<Database>): KeyLookup {
+  const reader = sqliteReader(db);
+  if (!reader) return (id) => loadKeyRecord(db, id);
+  let statement: { get(id: string): unknown } | undefined;
+  return (id) => {
+    // prepared on first use: the reader connection opens then, not with every store
+    statement ??= reader().prepare(sqliteKeyRecordSql());
+    return toKeyRecord(statement.get(id) as JoinedRow | undefined);
+  };
+}
+
+function toKeyRecord(joined: JoinedRow | undefined): KeyRecord | undefined {
   if (!joined || joined.id === null) return undefined;
   const row = joined as KeyRecordRow;
   const ownerStatus = (row.owner_kind === 'user' ? row.user_status : row.sa_status) ?? 'DELETED';

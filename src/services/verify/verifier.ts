@@ -1,12 +1,10 @@
 import { ID_PATTERNS } from '../../domain/ids.js';
-import type { Kysely } from 'kysely';
 import { checkKeyDigest, checkKeyState, type KeyCheck } from '../../domain/kafka/login-check.js';
 import { digestsEqual, hashSecret } from '../../domain/secrets.js';
-import type { Database } from '../../store/database.js';
 import type { RequestMetadata } from '../context.js';
 import type { BruteForceGuard } from './brute-force.js';
 import type { KeyCache } from './key-cache.js';
-import { loadKeyRecord, sameKeyRecord, type KeyRecord } from './key-record.js';
+import { sameKeyRecord, type KeyLookup, type KeyRecord } from './key-record.js';
 import type { LastUsedRecorder } from './last-used.js';
 import type { VerifyAudit } from './verify-audit.js';
 
@@ -48,7 +46,8 @@ export type VerifyResult =
   | { valid: false; code: FailureCode; key?: KeyRecord; principal?: string; reason: string; authorization?: { granted: false; reason: string }; retryAfterSeconds?: number };
 
 export interface VerifierDeps {
-  db: Kysely<Database>;
+  /** Reads a key's record from the store (key-record.ts: synchronous on SQLite). */
+  lookup: KeyLookup;
   organizationId: string;
   clock: () => Date;
   cache: KeyCache;
@@ -65,6 +64,11 @@ export interface VerifierDeps {
 
 const KEY_ID = ID_PATTERNS.apiKey;
 
+/** The principal a key authenticates as. */
+function keyPrincipal(key: KeyRecord): string {
+  return `User:${key.ownerId}`;
+}
+
 export function createVerifier(deps: VerifierDeps) {
   const trusted = deps.cacheTrusted ?? (() => true);
 
@@ -74,15 +78,24 @@ export function createVerifier(deps: VerifierDeps) {
   }
 
   /**
-   * One round trip to the store; the record is cached for the next request unless the cache
-   * already holds it unchanged (then a wrong secret for a cached key does no more work than one
-   * for an unknown id).
+   * One read of the store, without a promise when the lookup has none (SQLite); the record is cached
+   * for the next request unless the cache already holds it unchanged (then a wrong secret for a
+   * cached key does no more work than one for an unknown id).
    */
-  async function load(id: string, cachedRecord: KeyRecord | undefined): Promise<KeyRecord | undefined> {
+  function load(id: string, cachedRecord: KeyRecord | undefined): KeyRecord | undefined | Promise<KeyRecord | undefined> {
     const generation = deps.cache.generation;
-    const record = await loadKeyRecord(deps.db, id);
-    if (record && !(cachedRecord && sameKeyRecord(cachedRecord, record)) && trusted() && deps.cache.generation === generation) deps.cache.set(id, record);
-    return record;
+    const fill = (record: KeyRecord | undefined) => {
+      if (record && !(cachedRecord && sameKeyRecord(cachedRecord, record)) && trusted() && deps.cache.generation === generation) deps.cache.set(id, record);
+      return record;
+    };
+    let found: ReturnType<KeyLookup>;
+    try {
+      found = deps.lookup(id);
+    } catch (error) {
+      // a store that cannot be read fails as a rejection, whether its lookup is synchronous or not
+      return Promise.reject(error as Error);
+    }
+    return found instanceof Promise ? found.then(fill) : fill(found);
   }
 
   /** Every result is counted and handed to the audit; `known`: the existing key a result without one is about. */
@@ -96,7 +109,7 @@ export function createVerifier(deps: VerifierDeps) {
     if (code === 'INVALID_CREDENTIALS') {
       for (const block of deps.guard.fail(input.key, input.request.clientAddress)) deps.audit.block(input, block);
     }
-    const result: VerifyResult = { valid: false, code, reason, ...(key ? { key, principal: `User:${key.ownerId}` } : {}) };
+    const result: VerifyResult = key ? { valid: false, code, reason, key, principal: keyPrincipal(key) } : { valid: false, code, reason };
     audit(input, result, undefined, known);
     return result;
   }
@@ -108,26 +121,19 @@ export function createVerifier(deps: VerifierDeps) {
    * constant-time comparison in `checkKeyDigest`, no timing oracle on which ids exist), and no stale entry
    * ever refuses a key that the store holds (absent ids are not cached at all).
    */
-  async function checkCredentials(id: string, presented: string): Promise<{ key: KeyRecord | undefined; check: KeyCheck }> {
+  function checkCredentials(input: VerifyRequest, presented: string): VerifyResult | Promise<VerifyResult> {
+    const id = input.key;
     const wellFormed = KEY_ID.test(id);
     const hit = wellFormed ? cached(id) : undefined;
-    if (hit && digestsEqual(presented, hit.secretHash)) return { key: hit, check: checkKeyState(hit, deps.clock) };
-    const key = wellFormed ? await load(id, hit) : undefined;
-    return { key, check: checkKeyDigest(key, presented, deps.clock) };
+    // A cached match is decided without a promise: nothing on that path waits for anything.
+    if (hit && digestsEqual(presented, hit.secretHash)) return decide(input, hit, checkKeyState(hit, deps.clock));
+    if (!wellFormed) return decide(input, undefined, checkKeyDigest(undefined, presented, deps.clock));
+    const loaded = load(id, hit);
+    return loaded instanceof Promise ? loaded.then((key) => decide(input, key, checkKeyDigest(key, presented, deps.clock))) : decide(input, loaded, checkKeyDigest(loaded, presented, deps.clock));
   }
 
-  /**
-   * The checks, in one fixed order: rate limit (of this client address), credentials, key and
-   * owner status, expiry (these four in `checkKeyDigest`, shared with the Kafka broker plugin), resource, action.
-   */
-  return async function verify(input: VerifyRequest): Promise<VerifyResult> {
-    const blockedMs = deps.guard.blockedFor(input.key, input.request.clientAddress);
-    if (blockedMs > 0) {
-      const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) };
-      audit(input, result, undefined, KEY_ID.test(input.key) ? cached(input.key) : undefined);
-      return result;
-    }
-    const { key, check } = await checkCredentials(input.key, hashSecret(input.secret));
+  /** The checks after the credentials', in their fixed order: key and owner status, expiry, resource, action. */
+  function decide(input: VerifyRequest, key: KeyRecord | undefined, check: KeyCheck): VerifyResult | Promise<VerifyResult> {
     if (check.result === 'INVALID_CREDENTIALS' || key === undefined) return failure(input, 'INVALID_CREDENTIALS', 'Invalid API key or secret', undefined, key);
     if (check.result === 'DISABLED') {
       return failure(input, 'DISABLED', check.disabled === 'key' ? 'The API key is disabled' : `The owner ${key.ownerId} is disabled`, key);
@@ -138,25 +144,44 @@ export function createVerifier(deps: VerifierDeps) {
     }
     // A cloud key is for the management API: it never passes a check on a cluster's resources.
     if (input.action && key.resourceKind === 'cloud') return failure(input, 'WRONG_RESOURCE', 'A cloud API key is for the management API, not for data-plane actions', key);
-    const principal = `User:${key.ownerId}`;
-    let authorization: { granted: true; reason: string } | undefined;
-    let decision: AuthorizationOutcome | undefined;
-    if (input.action) {
-      const decided = deps.authorizer
-        ? deps.authorizer(key, principal, input.action, input.request.clientAddress)
-        : { granted: false, reason: 'No authorizer is configured', audit: { granted: false } };
-      decision = decided instanceof Promise ? await decided : decided;
-      if (!decision.granted) {
-        const result: VerifyResult = { valid: false, code: 'FORBIDDEN', reason: decision.reason, key, principal, authorization: { granted: false, reason: decision.reason } };
-        audit(input, result, decision);
-        return result;
-      }
-      authorization = { granted: true, reason: decision.reason };
+    if (!input.action) return success(input, key, undefined);
+    const decided = deps.authorizer
+      ? deps.authorizer(key, keyPrincipal(key), input.action, input.request.clientAddress)
+      : { granted: false, reason: 'No authorizer is configured', audit: { granted: false } };
+    return decided instanceof Promise ? decided.then((decision) => authorized(input, key, decision)) : authorized(input, key, decided);
+  }
+
+  function authorized(input: VerifyRequest, key: KeyRecord, decision: AuthorizationOutcome): VerifyResult {
+    if (!decision.granted) {
+      const result: VerifyResult = { valid: false, code: 'FORBIDDEN', reason: decision.reason, key, principal: keyPrincipal(key), authorization: { granted: false, reason: decision.reason } };
+      audit(input, result, decision);
+      return result;
     }
+    return success(input, key, decision);
+  }
+
+  function success(input: VerifyRequest, key: KeyRecord, decision: AuthorizationOutcome | undefined): VerifyResult {
     deps.lastUsed.touch(key.id);
-    const result: VerifyResult = { valid: true, code: 'VALID', key, principal, ...(authorization ? { authorization } : {}) };
+    const principal = keyPrincipal(key);
+    const result: VerifyResult = decision ? { valid: true, code: 'VALID', key, principal, authorization: { granted: true, reason: decision.reason } } : { valid: true, code: 'VALID', key, principal };
     audit(input, result, decision);
     return result;
+  }
+
+  /**
+   * The checks, in one fixed order: rate limit (of this client address), credentials, key and
+   * owner status, expiry (these four in `checkKeyDigest`, shared with the Kafka broker plugin), resource, action.
+   * A result, or a promise of one when the store or the authorizer has to be waited for (a cached key
+   * without an action is answered at once); it never rejects for a failed check.
+   */
+  return function verify(input: VerifyRequest): VerifyResult | Promise<VerifyResult> {
+    const blockedMs = deps.guard.blockedFor(input.key, input.request.clientAddress);
+    if (blockedMs > 0) {
+      const result: VerifyResult = { valid: false, code: 'RATE_LIMITED', reason: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) };
+      audit(input, result, undefined, KEY_ID.test(input.key) ? cached(input.key) : undefined);
+      return result;
+    }
+    return checkCredentials(input, hashSecret(input.secret));
   };
 }
 
