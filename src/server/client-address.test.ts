@@ -58,4 +58,15 @@ describe('trusted proxies and the client address', () => {
     expect(normalizeAddress('::FFFF:192.0.2.1')).toBe('192.0.2.1');
     expect(normalizeAddress('2001:DB8::1')).toBe('2001:db8::1');
   });
+
+  it('answers the same for an address asked again, also after more distinct addresses than it remembers', () => {
+    const list = parseTrustedProxies('10.0.0.0/8');
+    const asked = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` : `203.0.${(i >> 8) & 255}.${i & 255}`));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, address] of asked.entries()) expect(list.trusts(address)).toBe(i % 2 === 0);
+    }
+    expect(list.trusts('::ffff:10.1.2.3')).toBe(true);
+    expect(list.trusts('not an address')).toBe(false);
+    expect(list.trusts('not an address')).toBe(false);
+  });
 });

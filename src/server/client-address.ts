@@ -13,6 +13,9 @@ export interface TrustedProxies {
   trusts(address: string): boolean;
 }
 
+/** How many addresses' answers `trusts` remembers. */
+const TRUST_MEMO_SIZE = 4096;
+
 const NONE: TrustedProxies = { ranges: [], trusts: () => false };
 
 /** `::ffff:1.2.3.4` is 1.2.3.4: one client is one address whichever socket family carried it. */
@@ -44,12 +47,20 @@ export function parseTrustedProxies(list: string | readonly string[] | undefined
     blocks.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
     ranges.push(`${address}/${prefix}`);
   }
+  // BlockList.check builds a SocketAddress per call: the answers for the addresses seen (proxies,
+  // clients in X-Forwarded-For) are remembered, up to TRUST_MEMO_SIZE, then forgotten all at once
+  const memo = new Map<string, boolean>();
   return {
     ranges,
     trusts(candidate) {
+      const known = memo.get(candidate);
+      if (known !== undefined) return known;
       const address = normalizeAddress(candidate);
       const family = isIP(address);
-      return family !== 0 && blocks.check(address, family === 4 ? 'ipv4' : 'ipv6');
+      const trusted = family !== 0 && blocks.check(address, family === 4 ? 'ipv4' : 'ipv6');
+      if (memo.size >= TRUST_MEMO_SIZE) memo.clear();
+      memo.set(candidate, trusted);
+      return trusted;
     },
   };
 }
