@@ -1,12 +1,11 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRoleBindingCrnPattern } from '../../src/domain/authz/crn-pattern.js';
 import type { DataPlaneAuditMode } from '../../src/services/audit/data-plane-recorder.js';
 import { verifyAuditChains } from '../../src/services/audit/audit-verify.js';
 import { openStore } from '../../src/store/connect.js';
 import { dataPlaneEvents, isBlockEvent, outcomeOf, requestCounts, type DataPlaneEvent } from '../helpers/audit-counts.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
-import { basic, startTestServer, type TestServer } from '../helpers/runtime.js';
+import { basic } from '../helpers/runtime.js';
+import { countingFixture, METHODS, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
 
 /**
  * DESIGN §4: in mode all every success is accounted for exactly but aggregated, every failure is an
@@ -14,56 +13,15 @@ import { basic, startTestServer, type TestServer } from '../helpers/runtime.js';
  * individual event) is the number of requests, per outcome, on every data-plane method.
  */
 
-interface Key {
-  key: string;
-  secret: string;
-}
-
-const METHODS = ['keyward.Verify', 'keyward.AuthBasic', 'oauth2.Token'] as const;
-type Method = (typeof METHODS)[number];
 const WRONG_SECRET = 'kw_' + 'x'.repeat(61);
 const UNKNOWN_KEY = 'ZZZZZZZZZZZZZZZZ';
 const N = 25;
 
-interface Fixture {
-  server: TestServer;
-  clock: { now: number };
-  cluster: string;
-  otherCluster: string;
-  good: Key;
-  disabled: Key;
-  expired: Key;
-}
+type Fixture = CountingFixture;
 
-/** A server with a cluster, a key that may READ topic orders, a disabled one and an expired one. */
-async function fixture(db: TestDatabase, mode: DataPlaneAuditMode = 'all'): Promise<Fixture> {
-  const clock = { now: Date.parse('2026-03-01T12:00:10.000Z') };
-  const server = await startTestServer(db, {
-    clock: () => new Date(clock.now),
-    // high thresholds: the counting test decides where the only block starts
-    dataPlane: { audit: mode, bruteForce: { keyFailures: 100, addressFailures: 10_000 } },
-  });
-  const json = async (res: Promise<LightMyRequestResponse>) => {
-    const answer = await res;
-    expect(answer.statusCode, answer.body).toBeLessThan(300);
-    return answer.json();
-  };
-  const clusterOf = async (name: string) => (await json(server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: name, cloud: 'aws', region: 'r' } } }))).id as string;
-  const cluster = await clusterOf('counted');
-  const otherCluster = await clusterOf('other');
-  const sa = (await json(server.call({ method: 'POST', url: '/iam/v2/service-accounts', payload: { display_name: 'counted-app', description: 'd' } }))).id as string;
-  const crnPattern = buildRoleBindingCrnPattern('DeveloperRead', { organization: server.admin.organization, environment: server.admin.environment, kafkaCluster: cluster, resource: 'Topic:orders' });
-  await json(server.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${sa}`, role_name: 'DeveloperRead', crn_pattern: crnPattern } }));
-  const key = async (extra: Record<string, unknown> = {}): Promise<Key> => {
-    const body = await json(server.call({ method: 'POST', url: '/iam/v2/api-keys', payload: { spec: { resource: { id: cluster }, owner: { id: sa }, ...extra } } }));
-    return { key: body.id, secret: body.spec.secret };
-  };
-  const good = await key();
-  const disabled = await key();
-  await json(server.call({ method: 'POST', url: `/keyward/v1/api-keys/${disabled.key}/disable` }));
-  const expired = await key({ expires_in: '1h' });
-  clock.now += 2 * 3_600_000;
-  return { server, clock, cluster, otherCluster, good, disabled, expired };
+function fixture(db: TestDatabase, mode: DataPlaneAuditMode = 'all'): Promise<Fixture> {
+  // high thresholds: the counting test decides where the only block starts
+  return countingFixture(db, { mode, start: '2026-03-01T12:00:10.000Z', keyFailures: 100 });
 }
 
 type Operation = 'READ' | 'WRITE';

@@ -1,12 +1,12 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { buildRoleBindingCrnPattern } from '../../src/domain/authz/crn-pattern.js';
 import { USAGE_OUTCOMES, type UsageOutcome } from '../../src/domain/usage.js';
 import { buildAdvisorSnapshot } from '../../src/services/advisor.js';
 import { DATA_PLANE_AUDIT_MODES, type DataPlaneAuditMode } from '../../src/services/audit/data-plane-recorder.js';
 import { dataPlaneEvents, isBlockEvent, requestCounts } from '../helpers/audit-counts.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
-import { basic, startTestServer, type TestServer } from '../helpers/runtime.js';
+import { basic } from '../helpers/runtime.js';
+import { countingFixture, METHODS, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
 
 /**
  * One traffic mix, N requests of every outcome on every data-plane method, counted three ways in
@@ -15,13 +15,6 @@ import { basic, startTestServer, type TestServer } from '../helpers/runtime.js';
  * The server's clock is injected and the audit log flushed, so every window is sealed when counted.
  */
 
-interface Key {
-  key: string;
-  secret: string;
-}
-
-const METHODS = ['keyward.Verify', 'keyward.AuthBasic', 'oauth2.Token'] as const;
-type Method = (typeof METHODS)[number];
 const N = 25;
 const BLOCKING = 100;
 const WRONG_SECRET = 'kw_' + 'y'.repeat(61);
@@ -30,44 +23,11 @@ const MAIN = '10.2.0.1';
 const BLOCKED = '10.2.0.2';
 const UNKNOWN_FROM = '10.2.0.3';
 
-interface Fixture {
-  server: TestServer;
-  now: number;
-  cluster: string;
-  otherCluster: string;
-  good: Key;
-  disabled: Key;
-  expired: Key;
-}
+type Fixture = CountingFixture;
 
-async function fixture(db: TestDatabase, mode: DataPlaneAuditMode): Promise<Fixture> {
-  const clock = { now: Date.parse('2026-03-01T12:00:05.000Z') };
-  const server = await startTestServer(db, {
-    clock: () => new Date(clock.now),
-    // the only block is the one the test starts, after BLOCKING wrong secrets from one address
-    dataPlane: { audit: mode, bruteForce: { keyFailures: BLOCKING, addressFailures: 10_000 } },
-  });
-  const json = async (res: Promise<LightMyRequestResponse>) => {
-    const answer = await res;
-    expect(answer.statusCode, answer.body).toBeLessThan(300);
-    return answer.json();
-  };
-  const clusterOf = async (name: string) => (await json(server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: name, cloud: 'aws', region: 'r' } } }))).id as string;
-  const cluster = await clusterOf('counted');
-  const otherCluster = await clusterOf('elsewhere');
-  const sa = (await json(server.call({ method: 'POST', url: '/iam/v2/service-accounts', payload: { display_name: 'exact-app', description: 'd' } }))).id as string;
-  const crnPattern = buildRoleBindingCrnPattern('DeveloperRead', { organization: server.admin.organization, environment: server.admin.environment, kafkaCluster: cluster, resource: 'Topic:orders' });
-  await json(server.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${sa}`, role_name: 'DeveloperRead', crn_pattern: crnPattern } }));
-  const key = async (extra: Record<string, unknown> = {}): Promise<Key> => {
-    const body = await json(server.call({ method: 'POST', url: '/iam/v2/api-keys', payload: { spec: { resource: { id: cluster }, owner: { id: sa }, ...extra } } }));
-    return { key: body.id, secret: body.spec.secret };
-  };
-  const good = await key();
-  const disabled = await key();
-  await json(server.call({ method: 'POST', url: `/keyward/v1/api-keys/${disabled.key}/disable` }));
-  const expired = await key({ expires_in: '1h' });
-  clock.now += 2 * 3_600_000;
-  return { server, now: clock.now, cluster, otherCluster, good, disabled, expired };
+function fixture(db: TestDatabase, mode: DataPlaneAuditMode): Promise<Fixture> {
+  // the only block is the one the test starts, after BLOCKING wrong secrets from one address
+  return countingFixture(db, { mode, start: '2026-03-01T12:00:05.000Z', keyFailures: BLOCKING });
 }
 
 function request(f: Fixture, method: Method, credentials: Key, address: string, options: { resource?: string; operation?: 'READ' | 'WRITE' } = {}) {
@@ -179,7 +139,7 @@ describe.each(DIALECTS)('exact counts in the audit log, the usage rollup and the
         }
 
         // the advisor: failed authentications per named key, requests not rows, the block event not one
-        const snapshot = await buildAdvisorSnapshot(f.server.runtime.store.db, new Date(f.now));
+        const snapshot = await buildAdvisorSnapshot(f.server.runtime.store.db, new Date(f.clock.now));
         const failed = Object.fromEntries(snapshot.failedAuthByKey.map((c) => [c.api_key, c.count]));
         const good = usage[f.good.key] as Record<UsageOutcome, number>;
         expect(failed).toEqual(
