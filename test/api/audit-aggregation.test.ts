@@ -4,8 +4,7 @@ import { verifyAuditChains } from '../../src/services/audit/audit-verify.js';
 import { openStore } from '../../src/store/connect.js';
 import { dataPlaneEvents, isBlockEvent, outcomeOf, requestCounts, type DataPlaneEvent } from '../helpers/audit-counts.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
-import { basic } from '../helpers/runtime.js';
-import { countingFixture, METHODS, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
+import { countingFixture, METHODS, request, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
 
 /**
  * DESIGN §4: in mode all every success is accounted for exactly but aggregated, every failure is an
@@ -24,32 +23,6 @@ function fixture(db: TestDatabase, mode: DataPlaneAuditMode = 'all'): Promise<Fi
   return countingFixture(db, { mode, start: '2026-03-01T12:00:10.000Z', keyFailures: 100 });
 }
 
-type Operation = 'READ' | 'WRITE';
-
-/** One request of `method` with these credentials; `action` and `resource` where the method has them. */
-function request(f: Fixture, method: Method, credentials: Key, address: string, options: { resource?: string; operation?: Operation } = {}) {
-  const app = f.server.runtime.app;
-  const resource = options.resource ?? f.cluster;
-  const operation = options.operation ?? 'READ';
-  if (method === 'keyward.Verify') {
-    return app.inject({ method: 'POST', url: '/keyward/v1/verify', remoteAddress: address, payload: { ...credentials, resource, action: { operation, resource_type: 'TOPIC', resource_name: 'orders' } } });
-  }
-  if (method === 'keyward.AuthBasic') {
-    return app.inject({
-      method: 'GET',
-      url: `/keyward/v1/auth/basic?resource=${resource}&operation=${operation}&resource_type=TOPIC&resource_name=orders`,
-      remoteAddress: address,
-      headers: { authorization: basic(credentials.key, credentials.secret) },
-    });
-  }
-  return app.inject({
-    method: 'POST',
-    url: '/oauth2/token',
-    remoteAddress: address,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.key, client_secret: credentials.secret }).toString(),
-  });
-}
 
 async function events(f: Fixture): Promise<DataPlaneEvent[]> {
   await f.server.runtime.audit.flush();

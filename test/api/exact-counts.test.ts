@@ -5,8 +5,7 @@ import { buildAdvisorSnapshot } from '../../src/services/advisor.js';
 import { DATA_PLANE_AUDIT_MODES, type DataPlaneAuditMode } from '../../src/services/audit/data-plane-recorder.js';
 import { dataPlaneEvents, isBlockEvent, requestCounts } from '../helpers/audit-counts.js';
 import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
-import { basic } from '../helpers/runtime.js';
-import { countingFixture, METHODS, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
+import { countingFixture, METHODS, request, type CountingFixture, type Key, type Method } from '../helpers/counting-fixture.js';
 
 /**
  * One traffic mix, N requests of every outcome on every data-plane method, counted three ways in
@@ -30,29 +29,6 @@ function fixture(db: TestDatabase, mode: DataPlaneAuditMode): Promise<Fixture> {
   return countingFixture(db, { mode, start: '2026-03-01T12:00:05.000Z', keyFailures: BLOCKING });
 }
 
-function request(f: Fixture, method: Method, credentials: Key, address: string, options: { resource?: string; operation?: 'READ' | 'WRITE' } = {}) {
-  const app = f.server.runtime.app;
-  const resource = options.resource ?? f.cluster;
-  const operation = options.operation ?? 'READ';
-  if (method === 'keyward.Verify') {
-    return app.inject({ method: 'POST', url: '/keyward/v1/verify', remoteAddress: address, payload: { ...credentials, resource, action: { operation, resource_type: 'TOPIC', resource_name: 'orders' } } });
-  }
-  if (method === 'keyward.AuthBasic') {
-    return app.inject({
-      method: 'GET',
-      url: `/keyward/v1/auth/basic?resource=${resource}&operation=${operation}&resource_type=TOPIC&resource_name=orders`,
-      remoteAddress: address,
-      headers: { authorization: basic(credentials.key, credentials.secret) },
-    });
-  }
-  return app.inject({
-    method: 'POST',
-    url: '/oauth2/token',
-    remoteAddress: address,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.key, client_secret: credentials.secret }).toString(),
-  });
-}
 
 /** The code a response reports: the verify body's, the X-Keyward-Code header, or the token's. */
 function codeOf(method: Method, res: LightMyRequestResponse): string {

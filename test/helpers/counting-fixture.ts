@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { buildRoleBindingCrnPattern } from '../../src/domain/authz/crn-pattern.js';
 import type { DataPlaneAuditMode } from '../../src/services/audit/data-plane-recorder.js';
 import type { TestDatabase } from './databases.js';
-import { startTestServer, type TestServer } from './runtime.js';
+import { basic, startTestServer, type TestServer } from './runtime.js';
 
 /** The tests that count data-plane requests (DESIGN §4): their keys, methods and server. */
 export interface Key {
@@ -63,4 +63,29 @@ export async function countingFixture(db: TestDatabase, options: CountingFixture
   const expired = await key({ expires_in: '1h' });
   clock.now += 2 * 3_600_000;
   return { server, clock, cluster, otherCluster, good, disabled, expired };
+}
+
+/** One request of `method` with these credentials, from `address`, for READ (or WRITE) on topic orders of `resource` (default the fixture's cluster). */
+export function request(f: CountingFixture, method: Method, credentials: Key, address: string, options: { resource?: string; operation?: 'READ' | 'WRITE' } = {}) {
+  const app = f.server.runtime.app;
+  const resource = options.resource ?? f.cluster;
+  const operation = options.operation ?? 'READ';
+  if (method === 'keyward.Verify') {
+    return app.inject({ method: 'POST', url: '/keyward/v1/verify', remoteAddress: address, payload: { ...credentials, resource, action: { operation, resource_type: 'TOPIC', resource_name: 'orders' } } });
+  }
+  if (method === 'keyward.AuthBasic') {
+    return app.inject({
+      method: 'GET',
+      url: `/keyward/v1/auth/basic?resource=${resource}&operation=${operation}&resource_type=TOPIC&resource_name=orders`,
+      remoteAddress: address,
+      headers: { authorization: basic(credentials.key, credentials.secret) },
+    });
+  }
+  return app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    remoteAddress: address,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.key, client_secret: credentials.secret }).toString(),
+  });
 }
