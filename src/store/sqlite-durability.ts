@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { AuditEventsTable } from './database.js';
-import type { HeadAdvance } from './repositories/audit-chains.js';
+import { ADVANCE_HEAD_SQL, AUDIT_EVENT_COLUMNS, INSERT_AUDIT_EVENT_SQL, type HeadAdvance } from './repositories/audit-chains.js';
+import { LAST_USED_ROWS_PER_STATEMENT, lastUsedUpdateSql } from './repositories/api-keys.js';
 
 /**
  * The SQLite batch writer: a thread of its own with its own connection to the store, which writes
@@ -33,13 +34,15 @@ export interface SqliteBatchWriter {
   close(): Promise<void>;
 }
 
-const AUDIT_COLUMNS = 12;
+const AUDIT_COLUMNS = AUDIT_EVENT_COLUMNS.length;
 
 interface Request {
   n: number;
   op: 'audit' | 'lastUsed' | 'close';
   values?: unknown[];
   head?: HeadAdvance;
+  /** lastUsed: the statement for `values` (lastUsedUpdateSql), one per batch size. */
+  sql?: string;
 }
 
 interface Reply {
@@ -54,7 +57,7 @@ interface Reply {
  */
 function writerThread(
   port: { on(event: 'message', listener: (request: Request) => void): void; postMessage(reply: Reply): void },
-  data: { path: string; syncIntervalMs: number },
+  data: { path: string; syncIntervalMs: number; insertAuditEventSql: string; advanceHeadSql: string; auditColumns: number },
   Sqlite: new (path: string, options: { fileMustExist: boolean }) => {
     pragma(text: string): unknown;
     prepare(text: string): { run(...values: unknown[]): { changes: number } };
@@ -66,29 +69,19 @@ function writerThread(
   const db = new Sqlite(data.path, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
-  const insert = db.prepare(
-    'INSERT INTO audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const advance = db.prepare('UPDATE audit_chains SET head_seq = ?, head_hash = ?, head_mac = ? WHERE name = ? AND head_seq = ? AND head_hash = ?');
+  const insert = db.prepare(data.insertAuditEventSql);
+  const advance = db.prepare(data.advanceHeadSql);
+  const columns = data.auditColumns;
   const moved = { moved: true };
   const auditBatch = db.transaction((values: unknown[], head: HeadAdvance) => {
-    for (let i = 0; i < values.length; i += 12) {
-      insert.run(values[i], values[i + 1], values[i + 2], values[i + 3], values[i + 4], values[i + 5], values[i + 6], values[i + 7], values[i + 8], values[i + 9], values[i + 10], values[i + 11]);
-    }
+    for (let i = 0; i < values.length; i += columns) insert.run(...values.slice(i, i + columns));
     if (advance.run(head.toSeq, head.toHash, head.mac, head.name, head.fromSeq, head.fromHash).changes !== 1) throw moved;
   });
-  // one statement per batch size: last_used moves forward only, a key it does not name is untouched
-  const updates = new Map<number, { run(...values: unknown[]): { changes: number } }>();
-  const touch = (values: unknown[]) => {
-    const rows = values.length / 2;
-    let statement = updates.get(rows);
-    if (!statement) {
-      statement = db.prepare(
-        `UPDATE api_keys SET last_used = v.column2 FROM (VALUES ${new Array(rows).fill('(?, ?)').join(', ')}) AS v ` +
-          'WHERE api_keys.id = v.column1 AND (api_keys.last_used IS NULL OR api_keys.last_used < v.column2)',
-      );
-      updates.set(rows, statement);
-    }
+  // the last_used statements, prepared once per text (one per batch size)
+  const updates = new Map<string, { run(...values: unknown[]): { changes: number } }>();
+  const touch = (sql: string, values: unknown[]) => {
+    let statement = updates.get(sql);
+    if (!statement) updates.set(sql, (statement = db.prepare(sql)));
     statement.run(...values);
   };
   let dirty = false;
@@ -127,7 +120,7 @@ function writerThread(
           throw error;
         }
       } else {
-        for (let i = 0; i < values.length; i += 400) touch(values.slice(i, i + 400));
+        touch(request.sql as string, values);
       }
       dirty = true;
       port.postMessage({ n: request.n, ok: true });
@@ -158,7 +151,7 @@ export function startSqliteBatchWriter(path: string, syncIntervalMs = 1000): Sql
 
   function thread(): Worker {
     if (worker) return worker;
-    const started = new Worker(SOURCE, { eval: true, workerData: { path, syncIntervalMs, sqliteModule } });
+    const started = new Worker(SOURCE, { eval: true, workerData: { path, syncIntervalMs, sqliteModule, insertAuditEventSql: INSERT_AUDIT_EVENT_SQL, advanceHeadSql: ADVANCE_HEAD_SQL, auditColumns: AUDIT_COLUMNS } });
     started.unref();
     started.on('message', (reply: Reply) => {
       const call = pending.get(reply.n);
@@ -195,29 +188,23 @@ export function startSqliteBatchWriter(path: string, syncIntervalMs = 1000): Sql
     audit(rows, head) {
       const values: unknown[] = new Array(rows.length * AUDIT_COLUMNS);
       let i = 0;
-      for (const r of rows) {
-        values[i++] = r.chain;
-        values[i++] = r.seq;
-        values[i++] = r.id;
-        values[i++] = r.time;
-        values[i++] = r.type;
-        values[i++] = r.method;
-        values[i++] = r.principal;
-        values[i++] = r.api_key;
-        values[i++] = r.result;
-        values[i++] = r.event;
-        values[i++] = r.prev_hash;
-        values[i++] = r.hash;
-      }
+      for (const r of rows) for (const column of AUDIT_EVENT_COLUMNS) values[i++] = r[column];
       return call({ op: 'audit', values, head });
     },
     async lastUsed(ids, times) {
-      const values: unknown[] = new Array(ids.length * 2);
-      for (let i = 0; i < ids.length; i++) {
-        values[2 * i] = ids[i];
-        values[2 * i + 1] = times[i];
+      // one statement (and one message) per part; the thread applies them in order
+      const rows = LAST_USED_ROWS_PER_STATEMENT.sqlite;
+      const parts: Promise<boolean>[] = [];
+      for (let start = 0; start < ids.length; start += rows) {
+        const n = Math.min(rows, ids.length - start);
+        const values: unknown[] = new Array(2 * n);
+        for (let j = 0; j < n; j++) {
+          values[2 * j] = ids[start + j];
+          values[2 * j + 1] = times[start + j];
+        }
+        parts.push(call({ op: 'lastUsed', values, sql: lastUsedUpdateSql('sqlite', n) }));
       }
-      await call({ op: 'lastUsed', values });
+      await Promise.all(parts);
     },
     async close() {
       if (closed) return;

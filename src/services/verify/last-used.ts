@@ -1,5 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
+import { LAST_USED_ROWS_PER_STATEMENT, lastUsedUpdateSql } from '../../store/repositories/api-keys.js';
 
 /**
  * Sets each key's `last_used` to its time (ISO 8601) unless it already is at or past it. The
@@ -28,20 +29,6 @@ const MAX_REMEMBERED = 200_000;
 /** Keys per call of the writer (a message to the SQLite writer thread is cloned on the event loop). */
 const WRITE_CHUNK = 1000;
 
-/** Keys per statement: SQLite binds up to 32,766 parameters, PostgreSQL 65,535. */
-const ROWS_PER_STATEMENT = { sqlite: 200, postgres: 1000 } as const;
-
-function updateSql(dialect: 'sqlite' | 'postgres', rows: number): string {
-  if (dialect === 'postgres') {
-    const values = Array.from({ length: rows }, (_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-    return `UPDATE api_keys SET last_used = v.at FROM (VALUES ${values}) AS v (id, at) WHERE api_keys.id = v.id AND (api_keys.last_used IS NULL OR api_keys.last_used < v.at)`;
-  }
-  return (
-    `UPDATE api_keys SET last_used = v.column2 FROM (VALUES ${new Array(rows).fill('(?, ?)').join(', ')}) AS v ` +
-    'WHERE api_keys.id = v.column1 AND (api_keys.last_used IS NULL OR api_keys.last_used < v.column2)'
-  );
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -65,7 +52,6 @@ export class LastUsedRecorder {
   private readonly write: LastUsedWrite;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly statements = new Map<number, string>();
 
   constructor(private readonly db: Kysely<Database>, options: LastUsedOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -160,14 +146,10 @@ export class LastUsedRecorder {
   /** The recorder's own writer: multi-row statements on the store's connection, one slice each. */
   private async writeOnStore(ids: string[], times: string[]): Promise<void> {
     const dialect = this.db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-    const rows = ROWS_PER_STATEMENT[dialect];
+    const rows = LAST_USED_ROWS_PER_STATEMENT[dialect];
     for (let i = 0; i < ids.length; i += rows) {
       const n = Math.min(rows, ids.length - i);
-      let text = this.statements.get(n);
-      if (text === undefined) {
-        text = updateSql(dialect, n);
-        if (this.statements.size < 64) this.statements.set(n, text);
-      }
+      const text = lastUsedUpdateSql(dialect, n);
       const parameters: string[] = new Array(2 * n);
       for (let j = 0; j < n; j++) {
         parameters[2 * j] = ids[i + j] as string;

@@ -77,3 +77,30 @@ export const apiKeysRepo = {
     return Number(result.numDeletedRows);
   },
 };
+
+/** Keys per last_used statement: SQLite binds up to 32,766 parameters, PostgreSQL 65,535. */
+export const LAST_USED_ROWS_PER_STATEMENT = { sqlite: 200, postgres: 1000 } as const;
+
+/**
+ * Sets `rows` keys' `last_used` (parameters: id, time, id, time, …) unless it already is at or past
+ * the time given: one statement for the recorder on the store's connection and for the SQLite batch
+ * writer thread.
+ */
+export function lastUsedUpdateSql(dialect: 'sqlite' | 'postgres', rows: number): string {
+  const memo = LAST_USED_SQL[dialect];
+  let text = memo.get(rows);
+  if (text !== undefined) return text;
+  if (dialect === 'postgres') {
+    const values = Array.from({ length: rows }, (_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+    text = `UPDATE api_keys SET last_used = v.at FROM (VALUES ${values}) AS v (id, at) WHERE api_keys.id = v.id AND (api_keys.last_used IS NULL OR api_keys.last_used < v.at)`;
+  } else {
+    text =
+      `UPDATE api_keys SET last_used = v.column2 FROM (VALUES ${new Array(rows).fill('(?, ?)').join(', ')}) AS v ` +
+      'WHERE api_keys.id = v.column1 AND (api_keys.last_used IS NULL OR api_keys.last_used < v.column2)';
+  }
+  if (memo.size < 64) memo.set(rows, text);
+  return text;
+}
+
+/** The statements' texts by row count, per dialect (the usual sizes: a full batch and a few remainders). */
+const LAST_USED_SQL = { sqlite: new Map<number, string>(), postgres: new Map<number, string>() };

@@ -25,8 +25,14 @@ function normalise(row: AuditChainRow): AuditChainRow {
   return { ...row, pid: Number(row.pid), keyed: Number(row.keyed), head_seq: Number(row.head_seq), floor_seq: Number(row.floor_seq) };
 }
 
-/** The SQL of a head move, for the synchronous SQLite batch writer (same statement as `advanceHead`). */
+/** The SQL of a head move, for the SQLite batch writer thread (same statement as `advanceHead`). */
 export const ADVANCE_HEAD_SQL = 'UPDATE audit_chains SET head_seq = ?, head_hash = ?, head_mac = ? WHERE name = ? AND head_seq = ? AND head_hash = ?';
+
+/** The audit event columns in their stored order: one row of a batch is these values. */
+export const AUDIT_EVENT_COLUMNS = ['chain', 'seq', 'id', 'time', 'type', 'method', 'principal', 'api_key', 'result', 'event', 'prev_hash', 'hash'] as const;
+
+/** The SQL of one audit event row, for the SQLite batch writer thread. */
+export const INSERT_AUDIT_EVENT_SQL = `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS.join(', ')}) VALUES (${AUDIT_EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Row locks exist on PostgreSQL: so do data-modifying CTEs (`insertWithHeadMove`). */
 export const supportsSingleStatementBatch = locks;
@@ -37,13 +43,14 @@ function insertWithHeadMoveSql(rows: number): string {
   let text = insertWithHeadMoveTexts.get(rows);
   if (text !== undefined) return text;
   const values: string[] = [];
-  for (let i = 0, p = 7; i < rows; i++, p += 12) {
-    values.push(`($${p}, $${p + 1}::bigint, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9}, $${p + 10}, $${p + 11})`);
+  for (let i = 0, p = 7; i < rows; i++, p += AUDIT_EVENT_COLUMNS.length) {
+    values.push(`(${AUDIT_EVENT_COLUMNS.map((column, c) => (column === 'seq' ? `$${p + c}::bigint` : `$${p + c}`)).join(', ')})`);
   }
+  const columns = AUDIT_EVENT_COLUMNS.join(', ');
   text =
     'with moved as (update audit_chains set head_seq = $1, head_hash = $2, head_mac = $3 where name = $4 and head_seq = $5 and head_hash = $6 returning name) ' +
-    'insert into audit_events (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash) ' +
-    `select v.* from (values ${values.join(', ')}) as v (chain, seq, id, time, type, method, principal, api_key, result, event, prev_hash, hash), moved`;
+    `insert into audit_events (${columns}) ` +
+    `select v.* from (values ${values.join(', ')}) as v (${columns}), moved`;
   if (insertWithHeadMoveTexts.size < 64) insertWithHeadMoveTexts.set(rows, text);
   return text;
 }
@@ -57,7 +64,7 @@ export const auditChainsRepo = {
   async insertWithHeadMove(db: Executor, rows: AuditEventsTable[], move: HeadAdvance): Promise<boolean> {
     // the statement's text depends on the row count only; parameters bound as they are (no query tree)
     const parameters: unknown[] = [move.toSeq, move.toHash, move.mac, move.name, move.fromSeq, move.fromHash];
-    for (const r of rows) parameters.push(r.chain, r.seq, r.id, r.time, r.type, r.method, r.principal, r.api_key, r.result, r.event, r.prev_hash, r.hash);
+    for (const r of rows) for (const column of AUDIT_EVENT_COLUMNS) parameters.push(r[column]);
     const result = await db.executeQuery(CompiledQuery.raw(insertWithHeadMoveSql(rows.length), parameters));
     return Number(result.numAffectedRows ?? 0) === rows.length;
   },
