@@ -2,6 +2,7 @@ import { buildCrn } from '../../domain/crn.js';
 import { CLUSTER_RESOURCE_NAME, isKafkaOperation, isKafkaResourceType } from '../../domain/authz/acl.js';
 import { kafkaResourceCrn } from '../../domain/authz/crn-pattern.js';
 import type { AuthorizerIndex } from '../../domain/authz/authorizer-index.js';
+import { EvictionCursor } from '../eviction-cursor.js';
 import type { AuthorizationDecision, AuthorizationRequest } from '../../domain/authz/decision.js';
 import { errors } from '../../domain/errors.js';
 import type { Action, AuthorizationOutcome, DataPlaneAuthorizer } from '../verify/verifier.js';
@@ -115,13 +116,18 @@ export function createDataPlaneAuthorizer(authz: Pick<Authz, 'warm' | 'anyHost' 
   /** The index has no host-bound ACL: one decision serves every client address. */
   let anyHost = false;
   const decisions = new Map<string, AuthorizationOutcome>();
+  const oldest = new EvictionCursor(decisions);
+  const forget = () => {
+    decisions.clear();
+    oldest.reset();
+  };
 
   return (key, principal, action, host) => {
     const index = authz.warm();
     if (index === undefined) {
       if (cachedFor !== undefined) {
         // the index was dropped: let go of it and its decisions now, not when the next one is warm
-        decisions.clear();
+        forget();
         cachedFor = undefined;
       }
       const request = actionRequest(organizationId, key, principal, action, host);
@@ -130,7 +136,7 @@ export function createDataPlaneAuthorizer(authz: Pick<Authz, 'warm' | 'anyHost' 
       return decision instanceof Promise ? decision.then((d) => outcome(action, d)) : outcome(action, decision);
     }
     if (index !== cachedFor) {
-      decisions.clear();
+      forget();
       cachedFor = index;
       anyHost = authz.anyHost(index);
     }
@@ -139,7 +145,7 @@ export function createDataPlaneAuthorizer(authz: Pick<Authz, 'warm' | 'anyHost' 
     if (known !== undefined) return known;
     const request = actionRequest(organizationId, key, principal, action, host);
     const decided = typeof request === 'string' ? refused(action, request) : outcome(action, index.authorize(request));
-    if (decisions.size >= cacheSize) decisions.delete(decisions.keys().next().value as string);
+    if (decisions.size >= cacheSize) decisions.delete(oldest.oldest() as string);
     decisions.set(cacheKey, frozen(decided));
     return decided;
   };

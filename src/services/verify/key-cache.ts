@@ -1,5 +1,6 @@
 import type { Change, ChangeBus } from '../changes.js';
 import type { KeyRecord } from './key-record.js';
+import { EvictionCursor } from '../eviction-cursor.js';
 
 /**
  * A bounded LRU of key records, so that a recently seen key costs no database round trip. Every
@@ -19,13 +20,8 @@ export class KeyCache {
    * the generation is the one seen before the read.
    */
   generation = 0;
-  /**
-   * The entries oldest first, kept across evictions. A fresh `keys()` iterator would step over every
-   * entry deleted from the front of the Map since its last compaction (V8 leaves holes), so each
-   * eviction of a full cache would cost more than the one before; this one steps over each hole once.
-   * Every key it yields is evicted, so the next one it yields is the least recently used.
-   */
-  private oldest: MapIterator<string> = this.entries.keys();
+  /** The entries oldest first, for eviction. */
+  private readonly oldest = new EvictionCursor(this.entries);
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -49,12 +45,7 @@ export class KeyCache {
     let keys = this.byOwner.get(record.ownerId);
     if (!keys) this.byOwner.set(record.ownerId, (keys = new Set()));
     keys.add(id);
-    while (this.entries.size > this.capacity) {
-      let oldest = this.oldest.next();
-      // done: it passed the end (a finished iterator sees no later entries); start from the front again
-      if (oldest.done) oldest = (this.oldest = this.entries.keys()).next();
-      this.evict(oldest.value as string);
-    }
+    while (this.entries.size > this.capacity) this.evict(this.oldest.oldest() as string);
   }
 
   evict(id: string): void {
@@ -73,7 +64,7 @@ export class KeyCache {
   clear(): void {
     this.entries.clear();
     this.byOwner.clear();
-    this.oldest = this.entries.keys();
+    this.oldest.reset();
   }
 
   get size(): number {
