@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
+import type { TSchema } from '@sinclair/typebox';
 import type { Services } from '../services/index.js';
 import { registerErrorHandling, sendError } from './errors.js';
 import { answeredMissingHost, clientErrorHandler, installHttpEdge } from './http-edge.js';
@@ -12,6 +13,8 @@ import { maskSecretsInText } from '../domain/mask-secrets.js';
 import { parseTrustedProxies } from './client-address.js';
 import { managementAuthentication } from './plugins/authentication.js';
 import { createPresenters } from './presenters.js';
+import { unknownFieldsRefused } from './schemas.js';
+import { operationDocs, withOperationDocs } from './operation-docs.js';
 import { environmentRoutes } from './routes/environments.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { userRoutes } from './routes/users.js';
@@ -152,6 +155,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   registerErrorHandling(app);
+  // As each route is registered: its body refuses fields it does not define (422 naming the field),
+  // and its operation gets its summary, description and example body (operation-docs.ts).
+  const docs = operationDocs({ organization: options.services.deps.organizationId, publicUrl: options.publicUrl });
+  app.addHook('onRoute', (route) => {
+    const body = route.schema?.body as TSchema | undefined;
+    const schema = body === undefined ? route.schema : { ...route.schema, body: unknownFieldsRefused(body) };
+    route.schema = withOperationDocs(docs, String(route.method), route.url, schema);
+  });
   await app.register(formbody);
 
   await app.register(swagger, {
@@ -179,7 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));
-  app.get('/openapi.json', { schema: { tags: ['System'], summary: 'This OpenAPI document' } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { tags: ['System'] } }, async () => app.swagger());
   await app.ready();
   return app;
 }

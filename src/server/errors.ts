@@ -16,15 +16,42 @@ export function scrub(text: string): string {
   return text.replace(/kw_[0-9A-Za-z]{8,}/g, 'kw_[redacted]').replace(/\b[0-9a-f]{64}\b/g, '[digest]');
 }
 
-function validationMessage(error: FastifyError): string {
-  const first = error.validation?.[0];
+type ValidationError = NonNullable<FastifyError['validation']>[number];
+
+/** `/spec/owner` → `spec.owner`, `/0/token` → `[0].token`: a field as a client spells it. */
+function fieldPath(instancePath: string, last?: string): string {
+  const segments = instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (last !== undefined) segments.push(last);
+  return segments.reduce((path, segment) => (/^[0-9]+$/.test(segment) ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`), '');
+}
+
+/**
+ * The error to report: a body that may be an object or an array (the ACL body) fails the branch of
+ * the other shape with a mere "must be object"; the branch of its own shape says what is wrong.
+ */
+function relevantError(errors: readonly ValidationError[]): ValidationError | undefined {
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const branchMismatch = (e: ValidationError) =>
+    e.keyword === 'type' && unions.some((u) => u.instancePath === e.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.schemaPath.split('/').length === u.schemaPath.split('/').length + 2);
+  return errors.find((e) => !unions.includes(e) && !branchMismatch(e)) ?? errors[0];
+}
+
+/** The detail of a schema failure, naming the field: `body: unknown field "spec.owner.foo"`, `body: spec.resource is required`. */
+export function validationMessage(error: FastifyError): string {
+  const first = relevantError(error.validation ?? []);
   if (!first) return 'The request is not valid';
   const where = error.validationContext ?? 'body';
-  const path = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
   const params = first.params as Record<string, unknown>;
-  if (first.keyword === 'required') return `${where}: ${String(params.missingProperty)} is required`;
-  if (first.keyword === 'additionalProperties') return `${where}: unknown field ${String(params.additionalProperty)}`;
-  return `${where}${path ? `.${path}` : ''} ${first.message ?? 'is not valid'}`;
+  if (first.keyword === 'required') return `${where}: ${fieldPath(first.instancePath, String(params.missingProperty))} is required`;
+  if (first.keyword === 'additionalProperties') return `${where}: unknown field "${fieldPath(first.instancePath, String(params.additionalProperty))}"`;
+  const path = fieldPath(first.instancePath);
+  const field = `${where}${path === '' ? '' : path.startsWith('[') ? path : `.${path}`}`;
+  if (first.keyword === 'const') {
+    // A union of literals fails once per literal: name them all.
+    const allowed = (error.validation ?? []).filter((e) => e.keyword === 'const' && e.instancePath === first.instancePath).map((e) => String((e.params as { allowedValue: unknown }).allowedValue));
+    return `${field} must be ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : allowed[0]}`;
+  }
+  return `${field} ${first.message ?? 'is not valid'}`;
 }
 
 /** The one error handler: every failure becomes the Confluent-style error body; never a stack trace. */

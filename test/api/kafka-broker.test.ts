@@ -170,7 +170,7 @@ describe.each(DIALECTS)('Kafka broker replica and change stream on $name', ({ na
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ accepted: 2 });
     const bad = await post([item, { ...item, type: 'nonsense' }]);
-    expectError(bad, 422, 'invalid_configuration', /1\.type|\/1\/type|events\[1\]/);
+    expectError(bad, 422, 'invalid_configuration', 'body[1].type must be one of authentication, authorization');
     let audited = '';
     for (let i = 0; i < 40 && !(audited.includes('kafka.Authentication') && audited.includes('kafka.Produce')); i++) {
       await new Promise((r) => setTimeout(r, 100));

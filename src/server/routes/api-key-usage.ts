@@ -1,6 +1,6 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { MAX_USAGE_BUCKETS, USAGE_BUCKET_NAMES, USAGE_OUTCOMES, rfc3339Seconds } from '../../domain/usage.js';
+import { USAGE_BUCKET_NAMES, USAGE_OUTCOMES, rfc3339Seconds } from '../../domain/usage.js';
 import type { ApiKeyUsage } from '../../services/usage/usage-service.js';
 import { ctx } from '../plugins/authentication.js';
 import { ErrorBody, IdParams } from '../schemas.js';
@@ -47,12 +47,6 @@ const Query = Type.Object({
   bucket: Type.Optional(Type.String({ maxLength: 8, description: `Bucket size: ${USAGE_BUCKET_NAMES.join(', ')}; default 1h` })),
 });
 
-const DESCRIPTION =
-  `Counts of the key's data-plane authentications (verify, auth/basic, OAuth token, and what Kafka brokers report) per outcome, in ` +
-  `UTC-aligned buckets: every bucket from the one \`since\` falls in (a duration D: the last ceil(D / bucket)) to the current one, ` +
-  `at most ${MAX_USAGE_BUCKETS} (else 422 naming the limit). A minute's counts appear within a few seconds after that minute ends. ` +
-  'Whoever may describe the key may read its usage; any other key is 404.';
-
 function present(usage: ApiKeyUsage) {
   return {
     api_version: 'keyward/v1' as const,
@@ -75,8 +69,6 @@ export async function apiKeyUsageRoutes(fastify: FastifyInstance, deps: RouteDep
     schema: {
       tags: ['API keys'],
       security,
-      summary: "An API key's authentications over time, per outcome",
-      description: DESCRIPTION,
       params: IdParams,
       querystring: Query,
       response: { 200: Usage, '4xx': ErrorBody },

@@ -2,25 +2,19 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
 import { ErrorBody, Nullable } from '../schemas.js';
-import { sendError } from '../errors.js';
+import { sendError, validationMessage } from '../errors.js';
 import { KeywardError } from '../../domain/errors.js';
 import type { Verify, VerifyResult } from '../../services/verify/verifier.js';
 import type { KeyRecord } from '../../services/verify/key-record.js';
 import { parseAction } from '../../services/authz/data-plane-authorizer.js';
 
-const ActionBody = Type.Object(
-  { operation: Type.String({ minLength: 1, maxLength: 32 }), resource_type: Type.String({ minLength: 1, maxLength: 32 }), resource_name: Type.String({ maxLength: 255 }) },
-  { additionalProperties: false },
-);
-const VerifyBody = Type.Object(
-  {
-    key: Type.String({ minLength: 1, maxLength: 64 }),
-    secret: Type.String({ minLength: 1, maxLength: 256 }),
-    resource: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-    action: Type.Optional(ActionBody),
-  },
-  { additionalProperties: false },
-);
+const ActionBody = Type.Object({ operation: Type.String({ minLength: 1, maxLength: 32 }), resource_type: Type.String({ minLength: 1, maxLength: 32 }), resource_name: Type.String({ maxLength: 255 }) });
+const VerifyBody = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 64 }),
+  secret: Type.String({ minLength: 1, maxLength: 256 }),
+  resource: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  action: Type.Optional(ActionBody),
+});
 const VerifyResponse = Type.Object({
   valid: Type.Boolean(),
   code: Type.String(),
@@ -74,7 +68,7 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
 
   // In this scope a body that does not fit the schema is a malformed request: 400.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) return sendError(request, reply, 'bad_request', `Malformed request: ${error.validation[0]?.instancePath || 'body'} ${error.validation[0]?.message ?? ''}`.trim());
+    if (error.validation) return sendError(request, reply, 'bad_request', `Malformed request: ${validationMessage(error)}`);
     if (error instanceof KeywardError && error.code === 'bad_request') return sendError(request, reply, 'bad_request', error.message);
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendError(request, reply, 'bad_request', 'The request body is not valid JSON');
     throw error;

@@ -2,11 +2,11 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
-import { ErrorBody, Nullable } from '../schemas.js';
+import { ErrorBody, Nullable, unknownFieldsIgnored } from '../schemas.js';
 import { scrub } from '../errors.js';
 import type { RouteDeps } from './route-deps.js';
 import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
-import { BrokerEventBatchSchema, MAX_BROKER_EVENTS } from '../../services/kafka/broker-events.js';
+import { BrokerEventBatchSchema } from '../../services/kafka/broker-events.js';
 
 /**
  * The Kafka broker plugin's endpoints (DESIGN §8), authenticated by the broker's own key (a key of the
@@ -45,18 +45,13 @@ const ReplicaSchema = Type.Object({
 
 const StreamQuery = Type.Object({ since: Type.Optional(Type.String({ maxLength: 16, description: 'the revision the broker holds' })) });
 
+/** The broker's contract: fields an item does not define are accepted and ignored (a newer plugin may send more). */
+const BROKER_EVENTS_BODY = unknownFieldsIgnored(BrokerEventBatchSchema);
+
 const REVISION = /^[0-9]{1,15}$/;
 const security = [{ brokerAuth: [] }];
 /** A broker that stops reading is cut off once this much is waiting for it (it reconnects and resumes). */
 const MAX_BUFFERED = 8 * 1024 * 1024;
-
-const STREAM_DESCRIPTION = [
-  'Server-sent events after the revision `since` (`Last-Event-ID` overrides it): `retry: 1000`, then a `heartbeat`',
-  '`{"revision","time"}` at once and every 5 s; `change` frames (`id:` the revision) `{"revision","keys":[…],',
-  '"deleted_keys":[…],"owners":[{"id","kind","status":"ACTIVE|DISABLED|DELETED"}],"grants":[{"principal","grants":[…]}]}`',
-  'as changes commit on any instance; a `resync` `{"revision"}` (and the end of the stream) when `since` is older than',
-  'the change log, newer than the current revision, or a change cannot be expressed per principal.',
-].join(' ');
 
 export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -91,8 +86,6 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       ...common,
       schema: {
         tags, security, params: ClusterParams,
-        summary: "The cluster's replica for its brokers: keys (with secret hashes) and compiled grants",
-        description: 'Only for a key of this cluster whose owner holds KafkaBroker on it (else 403; bad credentials 401). `Cache-Control: no-store`; never logged.',
         response: { 200: ReplicaSchema, '4xx': ErrorBody },
       },
     },
@@ -110,8 +103,6 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       ...common,
       schema: {
         tags, security, params: ClusterParams, querystring: StreamQuery,
-        summary: "The cluster's replica changes as they commit (text/event-stream)",
-        description: STREAM_DESCRIPTION,
         response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '4xx': ErrorBody },
       },
     },
@@ -159,9 +150,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       ...common,
       bodyLimit: 4 * 1024 * 1024,
       schema: {
-        tags, security, params: ClusterParams, body: BrokerEventBatchSchema,
-        summary: "The broker's authentication and authorization events, written to the audit log",
-        description: `A JSON array of 1 to ${MAX_BROKER_EVENTS} items; each becomes one audit event (methodName kafka.Authentication or kafka.<Api>), successes move the key's last_used. 422 names the first bad item's field.`,
+        tags, security, params: ClusterParams, body: BROKER_EVENTS_BODY,
         response: { 202: Type.Object({ accepted: Type.Integer() }), '4xx': ErrorBody },
       },
     },

@@ -9,6 +9,19 @@ import { isDatabaseUnavailable } from '../../store/connect.js';
 
 const TokenResponse = Type.Object({ access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.Optional(Type.String()) });
 const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
+/**
+ * The token request's form, for the OpenAPI document only: the route reads its body raw (below) and
+ * ignores parameters it does not know, as RFC 6749 §3.2 requires.
+ */
+const TokenRequestForm = Type.Object(
+  {
+    grant_type: Type.Literal('client_credentials'),
+    scope: Type.Optional(Type.String({ description: 'Space-separated scope tokens, copied into the token' })),
+    client_id: Type.Optional(Type.String({ description: 'client_secret_post: the API key (else HTTP Basic)' })),
+    client_secret: Type.Optional(Type.String({ description: 'client_secret_post: the API secret' })),
+  },
+  { additionalProperties: true, examples: [{ grant_type: 'client_credentials', scope: 'kafka' }] },
+);
 const Jwk = Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), y: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() });
 
 /** RFC 6749 §2.3.1: the client id and secret are form-urlencoded before Basic encoding. */
@@ -74,9 +87,9 @@ async function tokenEndpoint(fastify: FastifyInstance, deps: RouteDeps): Promise
   app.post(
     '/oauth2/token',
     {
+      config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: TokenRequestForm }, url }) },
       schema: {
         tags: ['OAuth 2.0'],
-        description: 'Client credentials grant: client id = API key, client secret = API secret',
         consumes: [FORM],
         response: { 200: TokenResponse, '4xx': OAuthError, '5xx': OAuthError },
       },

@@ -35,7 +35,7 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
     }
     return { status: 'ready', database: deps.services.deps.dialect };
   });
-  app.get('/metrics', { preHandler: deps.authenticate, schema: { tags, security, description: 'Prometheus metrics (needs metrics:read)' } }, async (request, reply) => {
+  app.get('/metrics', { preHandler: deps.authenticate, schema: { tags, security } }, async (request, reply) => {
     await deps.services.authz.require(ctx(request), 'metrics:read', organizationCrn(deps.services.deps.organizationId));
     const { registry } = deps.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
