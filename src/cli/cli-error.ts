@@ -10,3 +10,9 @@ export class CliError extends Error {
 }
 
 export const usageError = (message: string) => new CliError(message, 2);
+
+/**
+ * The one message for a flag value the CLI refuses before any request, exit 2:
+ * `invalid --cloud "mars": valid values are aws, gcp, azure, self-managed`.
+ */
+export const invalidValue = (flag: string, value: string, valid: string) => usageError(`invalid ${flag} "${value}": valid values are ${valid}`);

@@ -5,6 +5,7 @@
  */
 import type { AdvisorPolicy } from './advisor/types.js';
 import { formatDuration, parseDuration } from './durations.js';
+import { MAX_KEY_LIFETIME } from '../contract/durations.js';
 import { errors, type KeywardError } from './errors.js';
 
 export interface Policy {
@@ -30,13 +31,14 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
 
 export const POLICY_FIELDS = Object.keys(DEFAULT_POLICY) as Array<keyof Policy>;
 
-const LIMITS = {
+/** The ranges of the policy's whole-number fields (the CLI checks them before the request too). */
+export const POLICY_LIMITS = {
   max_keys_per_owner_resource: { min: 1, max: 1000 },
   unused_key_days: { min: 1, max: 3650 },
   rotation_days: { min: 1, max: 3650 },
 } as const;
 
-const MAX_LIFETIME_MS = 3650 * 86_400_000;
+const MAX_LIFETIME_MS = MAX_KEY_LIFETIME.maxMs as number;
 
 function normaliseLifetime(value: unknown): string | null {
   if (value === null) return null;
@@ -47,8 +49,8 @@ function normaliseLifetime(value: unknown): string | null {
   return formatDuration(ms);
 }
 
-function integerField(field: keyof typeof LIMITS, value: unknown): number {
-  const { min, max } = LIMITS[field];
+function integerField(field: keyof typeof POLICY_LIMITS, value: unknown): number {
+  const { min, max } = POLICY_LIMITS[field];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw errors.invalid(`${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   }

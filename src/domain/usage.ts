@@ -1,5 +1,6 @@
 import { parseDuration } from './durations.js';
 import { errors } from './errors.js';
+import { USAGE_SINCE } from '../contract/durations.js';
 
 /**
  * Per-key usage (DESIGN §3 `GET /keyward/v1/api-keys/{id}/usage`): how many authentications a key
@@ -35,8 +36,8 @@ export const DEFAULT_USAGE_SINCE = '24h';
 export const DEFAULT_USAGE_BUCKET: UsageBucket = '1h';
 /** At most this many buckets in one answer. */
 export const MAX_USAGE_BUCKETS = 1440;
-const MIN_SINCE_MS = 60_000;
-const MAX_SINCE_MS = 90 * 86_400_000;
+const MIN_SINCE_MS = USAGE_SINCE.minMs;
+const MAX_SINCE_MS = USAGE_SINCE.maxMs as number;
 
 const DURATION = /^(\d+[smhdw])+$/;
 /** RFC 3339 date-time: a full date, T, a time with seconds, an optional fraction and a zone. */

@@ -13,9 +13,7 @@ import { settingsRepo } from '../store/repositories/settings.js';
 import { DEFAULT_ENVIRONMENT_SETTING } from './environments.js';
 import { visibleOrNotFound } from './access.js';
 
-export const PROVIDERS = ['aws', 'gcp', 'azure', 'self-managed'] as const;
-export const CLUSTER_TYPES = ['basic', 'standard', 'enterprise', 'dedicated'] as const;
-export const AVAILABILITIES = ['single-zone', 'multi-zone'] as const;
+import { AVAILABILITIES, CLUSTER_TYPES, DEFAULT_AVAILABILITY, DEFAULT_CLUSTER_TYPE, PROVIDERS } from '../contract/enums.js';
 
 export type Cluster = ClusterRow;
 
@@ -94,8 +92,8 @@ export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
       const name = requireText(input.name, 'display_name', 64);
       const provider = requireOneOf(input.cloud, 'cloud', PROVIDERS);
       const region = requireText(input.region, 'region', 64);
-      const type = kind === 'kafka' ? (input.type === undefined ? 'basic' : requireOneOf(input.type, 'type', CLUSTER_TYPES)) : null;
-      const availability = kind === 'kafka' ? (input.availability === undefined ? 'single-zone' : requireOneOf(input.availability, 'availability', AVAILABILITIES)) : null;
+      const type = kind === 'kafka' ? (input.type === undefined ? DEFAULT_CLUSTER_TYPE : requireOneOf(input.type, 'type', CLUSTER_TYPES)) : null;
+      const availability = kind === 'kafka' ? (input.availability === undefined ? DEFAULT_AVAILABILITY : requireOneOf(input.availability, 'availability', AVAILABILITIES)) : null;
       const endpoint = validEndpoint(input.endpoint, kind);
       const environmentId = await resolveEnvironment(input.environment);
       const environmentCrn = buildCrn({ organization: deps.organizationId, environment: environmentId });

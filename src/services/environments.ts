@@ -11,8 +11,8 @@ import { requireOneOf, requireText } from './validation.js';
 import { drawId, freshId } from './fresh-id.js';
 import { visibleOrNotFound } from './access.js';
 
-export const STAGES = ['production', 'staging', 'development'] as const;
-export type Stage = (typeof STAGES)[number];
+import { DEFAULT_STAGE, STAGES, type Stage } from '../contract/enums.js';
+
 const PRODUCTION: Stage = 'production';
 export const DEFAULT_ENVIRONMENT_SETTING = 'default_environment';
 
@@ -49,7 +49,7 @@ export function createEnvironmentService(deps: ServiceDeps) {
     async create(ctx: CallContext, input: { name: unknown; stage?: unknown }): Promise<Environment> {
       await deps.authz.require(ctx, 'environment:manage', organizationCrn(deps.organizationId));
       const name = requireText(input.name, 'display_name', 64);
-      const stage = input.stage === undefined ? 'development' : requireOneOf(input.stage, 'stage', STAGES);
+      const stage = input.stage === undefined ? DEFAULT_STAGE : requireOneOf(input.stage, 'stage', STAGES);
       const now = nowIso(deps.clock);
       return applyChange(deps, ctx, async ({ trx, audit }) => {
         const id = await freshId((candidate) => environmentsRepo.find(trx, candidate), drawId('environment'));

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { connect, type ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { notice, printList, withOutput, type Column, type OutputOptions } from '../output.js';
-import { scanPaths, type LeakedSecret, type ScanProgress, type SkipCounts } from '../../domain/scan/index.js';
+import { notice, printList, withListOutput, type Column, type ListOutputOptions } from '../output.js';
+import { ScanPathError, scanPaths, type LeakedSecret, type ScanProgress, type ScanReport, type SkipCounts } from '../../domain/scan/index.js';
 
 /** One line of `keyward scan -o json` (DESIGN §2). `key` is null when it could not be resolved. */
 export interface ScanRow {
@@ -32,10 +32,10 @@ interface Shown {
 
 const columns: Column<Shown>[] = [
   // A file name may hold control characters or an ANSI escape: people see them escaped (JSON stays exact).
-  ['Path', (s) => escapeForTerminal(s.row.path)],
-  ['Line', (s) => s.row.line],
-  ['Key', (s) => s.row.key ?? s.note],
-  ['Secret', (s) => s.row.masked_secret],
+  ['Path', (s) => escapeForTerminal(s.row.path), { priority: 0, cut: 'start' }],
+  ['Line', (s) => s.row.line, { priority: 3, kind: 'id' }],
+  ['Key', (s) => s.row.key ?? s.note, { priority: 1, kind: 'id' }],
+  ['Secret', (s) => s.row.masked_secret, { priority: 2, kind: 'id' }],
 ];
 
 /** Where the secret was found, for the audit log: `file:///abs/path#L12`. */
@@ -84,6 +84,18 @@ function progressLine(): { update: (p: ScanProgress) => void; clear: () => void 
   };
 }
 
+/** Scans; a path given that does not exist or cannot be read is exit 2, naming it (1 means secrets were found). */
+async function scanOrFail(paths: string[], progress: { update: (p: ScanProgress) => void; clear: () => void }): Promise<ScanReport> {
+  try {
+    return await scanPaths(paths.length === 0 ? ['.'] : paths, { onProgress: progress.update });
+  } catch (error) {
+    if (error instanceof ScanPathError) throw new CliError(error.message, 2);
+    throw error;
+  } finally {
+    progress.clear();
+  }
+}
+
 function tryConnect(): ApiClient | undefined {
   try {
     return connect();
@@ -93,10 +105,10 @@ function tryConnect(): ApiClient | undefined {
 }
 
 export function register(program: Command): void {
-  withOutput(
+  withListOutput(
     program
       .command('scan [paths...]')
-      .description('Find keyward API secrets in files (prefix and checksum); exit 1 when any is found')
+      .description('Find keyward API secrets in files (prefix and checksum); exit 0 when none is found, 1 when any is, 2 when a path given does not exist or cannot be read')
       .option('--disable', 'disable the keys the secrets belong to (needs a login or KEYWARD_* variables)'),
   )
     .addHelpText(
@@ -105,11 +117,11 @@ export function register(program: Command): void {
         'Key ids are resolved through the server when a login or KEYWARD_URL/KEYWARD_API_KEY/KEYWARD_API_SECRET is available;\n' +
         'offline, the scan still works and prints key as null. Secrets are never printed, only masked.\n',
     )
-    .action(async (paths: string[], o: { disable?: boolean } & OutputOptions) => {
+    .action(async (paths: string[], o: { disable?: boolean } & ListOutputOptions) => {
       // --disable needs the server: fail before scanning rather than after.
       const client = o.disable ? connect() : tryConnect();
       const progress = progressLine();
-      const scanned = await scanPaths(paths.length === 0 ? ['.'] : paths, { onProgress: progress.update }).finally(progress.clear);
+      const scanned = await scanOrFail(paths, progress);
       const { findings } = scanned;
 
       let results: LeakResult[] | undefined;
@@ -129,7 +141,7 @@ export function register(program: Command): void {
         const note = !result ? 'unresolved' : result.label === 'false_positive' ? 'no such key' : 'not yours to see';
         return { row: { path: f.path, line: f.line, key: result?.key ?? null, masked_secret: f.masked_secret }, note };
       });
-      await printList(shown, o.output, columns, (s) => s.row);
+      await printList(shown, o, columns, (s) => s.row);
 
       const files = new Set(findings.map((f) => f.path)).size;
       notice(

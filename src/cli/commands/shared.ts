@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
 import { connect, type ApiClient } from '../client.js';
 
 /** Runs an action with a connected client; errors propagate to main's single handler. */
@@ -7,10 +7,6 @@ export function withClient<A extends unknown[]>(action: (client: ApiClient, ...a
 }
 
 export const forceOption = () => new Option('--force', 'skip the confirmation prompt');
-
-export function subcommand(parent: Command, name: string, description: string): Command {
-  return parent.command(name).description(description);
-}
 
 /** Where a command acts when no --environment is given: the context's current environment. */
 export function environmentOf(client: ApiClient, flag: string | undefined): string | undefined {

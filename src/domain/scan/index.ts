@@ -2,6 +2,7 @@
 export { findSecretsInText } from './find-secrets-in-text.js';
 export type { SecretInText } from './find-secrets-in-text.js';
 export { DEFAULT_MAX_FILE_BYTES, scanPaths } from './scan-paths.js';
+export { ScanPathError } from './scan-path-error.js';
 export type { LeakedSecret, ScanOptions, ScanProgress, ScanReport } from './scan-paths.js';
 export { SKIP_REASONS } from './skip-reasons.js';
 export type { SkipCounts, SkipReason, SkippedPath } from './skip-reasons.js';

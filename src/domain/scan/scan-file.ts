@@ -4,7 +4,8 @@ import type { SecretInText } from './find-secrets-in-text.js';
 import { looksBinary } from './looks-binary.js';
 import type { SkipReason } from './skip-reasons.js';
 
-export type FileScan = { scanned: true; secrets: SecretInText[] } | { scanned: false; reason: SkipReason };
+/** A file scanned, or why not; when unreadable, the system's error code (`EACCES`, `EIO`) if any. */
+export type FileScan = { scanned: true; secrets: SecretInText[] } | { scanned: false; reason: SkipReason; code?: string };
 
 /**
  * Scans one file: skipped when it is not a regular file, larger than `maxFileBytes` (checked before
@@ -19,7 +20,8 @@ export async function scanFile(path: string, maxFileBytes: number): Promise<File
     if (content.length > maxFileBytes) return { scanned: false, reason: 'too-large' };
     if (looksBinary(content)) return { scanned: false, reason: 'binary' };
     return { scanned: true, secrets: findSecretsInText(content.toString('utf8')) };
-  } catch {
-    return { scanned: false, reason: 'unreadable' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === undefined ? { scanned: false, reason: 'unreadable' } : { scanned: false, reason: 'unreadable', code };
   }
 }

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isKeywardError } from '../errors.js';
 import { generateSecret, maskSecret } from '../secrets.js';
 import { DEFAULT_MAX_FILE_BYTES, scanPaths } from './scan-paths.js';
 import type { LeakedSecret } from './scan-paths.js';
+import { ScanPathError } from './scan-path-error.js';
 import type { SkippedPath } from './skip-reasons.js';
 
 let base: string;
@@ -151,8 +151,22 @@ describe('scanPaths over single files', () => {
   it('fails, naming the path, when a path does not exist', async () => {
     const missing = join(root, 'no-such-file');
     const error = await scanPaths([join(root, 'config.env'), missing]).catch((e: unknown) => e);
-    expect(isKeywardError(error)).toBe(true);
+    expect(error).toBeInstanceOf(ScanPathError);
+    expect(error).toMatchObject({ path: missing, problem: 'missing', code: 'ENOENT' });
     expect((error as Error).message).toBe(`File or directory "${missing}" not found`);
+  });
+
+  it('fails, naming the path, when a path under a file is given', async () => {
+    const under = join(root, 'config.env', 'x');
+    await expect(scanPaths([under])).rejects.toMatchObject({ path: under, problem: 'missing', code: 'ENOTDIR' });
+  });
+
+  // /proc/self/mem is a regular file that even root cannot read from offset 0 (EIO)
+  it.skipIf(process.platform !== 'linux')('fails, naming the file, when a file given cannot be read', async () => {
+    const error = await scanPaths(['/proc/self/mem']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScanPathError);
+    expect(error).toMatchObject({ path: '/proc/self/mem', problem: 'unreadable' });
+    expect((error as Error).message).toMatch(/^File or directory "\/proc\/self\/mem" cannot be read \(E[A-Z]+\)$/);
   });
 });
 

@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { opendir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { errors } from '../errors.js';
 import { maskSecret } from '../secrets.js';
 import type { SecretInText } from './find-secrets-in-text.js';
 import { scanFile } from './scan-file.js';
+import { ScanPathError } from './scan-path-error.js';
 import { emptySkipCounts } from './skip-reasons.js';
 import type { SkipCounts, SkippedPath } from './skip-reasons.js';
 import { walkFiles } from './walk-files.js';
@@ -51,27 +51,39 @@ function leakedSecret(path: string, { line, column, secret }: SecretInText): Lea
   return row as LeakedSecret;
 }
 
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
+
+function pathError(path: string, error: unknown): ScanPathError {
+  const code = codeOf(error);
+  return new ScanPathError(path, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', code);
 }
 
-/** Fails before any scanning when a path given does not exist, so nothing is half-reported. */
-async function assertPathsExist(paths: readonly string[]): Promise<void> {
+/**
+ * Fails before any scanning when a path given does not exist or is a directory that cannot be listed,
+ * so nothing is half-reported.
+ */
+async function assertPathsUsable(paths: readonly string[]): Promise<void> {
   for (const path of paths) {
-    await stat(path).catch((error: unknown) => {
-      if (isMissing(error)) throw errors.notFound('File or directory', path);
+    const info = await stat(path).catch((error: unknown) => {
+      throw pathError(path, error);
     });
+    if (info.isDirectory()) {
+      await opendir(path).then(
+        (dir) => dir.close(),
+        (error: unknown) => {
+          throw pathError(path, error);
+        },
+      );
+    }
   }
 }
 
 /** A directory's files, walked; any other path is scanned as a file (and skipped if it is none). */
-async function filesOf(path: string, onSkip: (skipped: SkippedPath) => void): Promise<AsyncIterable<string> | string[]> {
+async function filesOf(path: string, onSkip: (skipped: SkippedPath) => void): Promise<{ files: AsyncIterable<string> | string[]; given: boolean }> {
   try {
-    return (await stat(path)).isDirectory() ? walkFiles(path, onSkip) : [path];
-  } catch {
-    onSkip({ path, reason: 'unreadable' });
-    return [];
+    return (await stat(path)).isDirectory() ? { files: walkFiles(path, onSkip), given: false } : { files: [path], given: true };
+  } catch (error) {
+    throw pathError(path, error);
   }
 }
 
@@ -79,7 +91,9 @@ async function filesOf(path: string, onSkip: (skipped: SkippedPath) => void): Pr
  * `keyward scan PATH...`: finds keyward secrets in the files under the given paths. A file named
  * directly is read even if a `.gitignore` would leave it out (size and binary checks still apply);
  * a symbolic link named directly is followed, links met while walking are not. A file reached twice
- * (say `scan . src`) is scanned once. A path that does not exist fails the scan before any output.
+ * (say `scan . src`) is scanned once. A path given that does not exist, a directory given that cannot
+ * be listed, or a file given that cannot be read fails the scan with a ScanPathError; inside a walked
+ * directory the same problems are skip reasons.
  */
 export async function scanPaths(paths: readonly string[], options: ScanOptions = {}): Promise<ScanReport> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -88,14 +102,16 @@ export async function scanPaths(paths: readonly string[], options: ScanOptions =
     report.skipped[skipped.reason]++;
     options.onSkip?.(skipped);
   };
-  await assertPathsExist(paths);
+  await assertPathsUsable(paths);
   const seen = new Set<string>();
   for (const path of paths) {
-    for await (const file of await filesOf(path, onSkip)) {
+    const { files, given } = await filesOf(path, onSkip);
+    for await (const file of files) {
       const absolute = resolve(file);
       if (seen.has(absolute)) continue;
       seen.add(absolute);
       const result = await scanFile(file, maxFileBytes);
+      if (!result.scanned && given && result.reason === 'unreadable') throw new ScanPathError(file, 'unreadable', result.code);
       if (!result.scanned) {
         onSkip({ path: file, reason: result.reason });
         continue;
