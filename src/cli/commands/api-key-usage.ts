@@ -1,10 +1,13 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { encode, type ApiClient } from '../client.js';
-import { usageError } from '../cli-error.js';
+import { invalidValue, usageError } from '../cli-error.js';
+import { durationsText, enumOption } from '../flag-values.js';
+import { USAGE_SINCE } from '../../contract/durations.js';
+import { TIME_EXAMPLE } from '../../contract/times.js';
 import { printObject, withOutput, type Format, type OutputOptions } from '../output.js';
 import { sparkline } from '../sparkline.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, USAGE_BUCKET_NAMES, USAGE_OUTCOMES, parseUsageBucket, parseUsageSince, usageWindow, type UsageOutcome } from '../../domain/usage.js';
+import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, USAGE_BUCKET_NAMES, USAGE_OUTCOMES, parseUsageSince, usageWindow, type UsageOutcome } from '../../domain/usage.js';
 import { withClient } from './shared.js';
 
 /** `GET /keyward/v1/api-keys/{id}/usage` (DESIGN §3). */
@@ -57,21 +60,16 @@ async function printUsage(usage: ApiKeyUsage, format: Format): Promise<void> {
   else await printObject(usage, format, [], usageSeries);
 }
 
-function parseSince(value: string): string {
-  try {
-    parseUsageSince(value, Date.now());
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-  return value;
-}
-
-function parseBucket(value: string): string {
-  try {
-    return parseUsageBucket(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
+/** `--since`: the server's rule (`parseUsageSince`), refused before the request in the CLI's one style. */
+function sinceOption(): Option {
+  return new Option('--since <when>', 'a duration back from now, 1m to 90d (e.g. 24h, 7d), or an RFC 3339 time').default(DEFAULT_USAGE_SINCE).argParser((value: string) => {
+    try {
+      parseUsageSince(value, Date.now());
+    } catch {
+      throw invalidValue('--since', value, `${durationsText(USAGE_SINCE, 'back from now')}, or RFC 3339 times in the past such as ${TIME_EXAMPLE}`);
+    }
+    return value;
+  });
 }
 
 export function usagePath(key: string, since: string, bucket: string): string {
@@ -84,8 +82,8 @@ export function registerUsage(apiKey: Command): void {
     apiKey
       .command('usage <key>')
       .description("Show a key's authentications over time by outcome: a sparkline per outcome with totals")
-      .option('--since <when>', 'a duration back from now, 1m to 90d (e.g. 24h, 7d), or an RFC 3339 time', parseSince, DEFAULT_USAGE_SINCE)
-      .option('--bucket <size>', `bucket size: ${USAGE_BUCKET_NAMES.join(', ')}`, parseBucket, DEFAULT_USAGE_BUCKET),
+      .addOption(sinceOption())
+      .addOption(enumOption('--bucket <size>', 'bucket size', USAGE_BUCKET_NAMES).default(DEFAULT_USAGE_BUCKET)),
   ).action(
     withClient(async (client, key: string, o: { since: string; bucket: string } & OutputOptions) => {
       try {

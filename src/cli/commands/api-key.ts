@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { encode } from '../client.js';
 import { usageError } from '../cli-error.js';
-import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { done, notice, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
+import { apiKeyResourceOption, durationOption, enumOption, idOfKindOption, timeOption } from '../flag-values.js';
+import { requireExisting, requireExistingResource } from '../referenced.js';
+import { API_KEY_STATES } from '../../contract/enums.js';
+import { KEY_EXPIRES_IN } from '../../contract/durations.js';
 import { registerRotate } from './api-key-rotate.js';
 import { last24hTotals, registerUsage } from './api-key-usage.js';
 
@@ -42,21 +46,22 @@ export const flatKey = (k: ApiKey) => ({
   last_used: k.spec.last_used,
 });
 
+// Priorities (0 never drops; the highest drops first): at 80 columns Key, Description, Resource, Last Used, Status.
 const listColumns: Column<ApiKey>[] = [
-  ['Key', (k) => k.id],
-  ['Description', (k) => k.spec.description],
-  ['Owner', (k) => k.spec.owner.id],
-  ['Owner Email', (k) => k.spec.owner.email],
-  ['Resource Type', (k) => RESOURCE_TYPE[k.spec.resource.kind] ?? k.spec.resource.kind],
-  ['Resource', (k) => k.spec.resource.id],
-  ['Created', (k) => k.metadata.created_at.replace(/\.\d{3}Z$/, 'Z')],
-  ['Last Used', (k) => k.spec.last_used ?? 'never'],
-  ['Status', (k) => k.spec.state.toUpperCase()],
+  ['Key', (k) => k.id, { priority: 0, kind: 'id' }],
+  ['Description', (k) => k.spec.description, { priority: 3 }],
+  ['Owner', (k) => k.spec.owner.id, { priority: 5, kind: 'id' }],
+  ['Owner Email', (k) => k.spec.owner.email, { priority: 8 }],
+  ['Resource Type', (k) => RESOURCE_TYPE[k.spec.resource.kind] ?? k.spec.resource.kind, { priority: 9, kind: 'id' }],
+  ['Resource', (k) => k.spec.resource.id, { priority: 2, kind: 'id' }],
+  ['Created', (k) => k.metadata.created_at, { priority: 6, kind: 'time' }],
+  ['Last Used', (k) => k.spec.last_used, { priority: 4, kind: 'time', ifNone: 'never' }],
+  ['Status', (k) => k.spec.state.toUpperCase(), { priority: 1, kind: 'status' }],
 ];
 
 const describeColumns: Column<ApiKey>[] = [
   ...listColumns,
-  ['Expires At', (k) => k.spec.expires_at ?? ''],
+  ['Expires At', (k) => k.spec.expires_at, { kind: 'expiry' }],
   ['Replaces', (k) => k.spec.replaces ?? ''],
   ['Replaced By', (k) => k.spec.replaced_by ?? ''],
 ];
@@ -80,11 +85,11 @@ export function register(program: Command): void {
     apiKey
       .command('create')
       .description('Create an API key for a resource; the secret is shown once')
-      .requiredOption('--resource <id>', 'Kafka cluster (lkc-…), Schema Registry (lsrc-…) or "cloud"')
-      .option('--service-account <id>', 'owner of the key (default: you)')
+      .addOption(apiKeyResourceOption('--resource <id>', 'Kafka cluster (lkc-…), Schema Registry (lsrc-…) or "cloud"').makeOptionMandatory())
+      .addOption(idOfKindOption('--service-account <id>', 'owner of the key (default: you)', 'serviceAccount'))
       .option('--description <text>', 'what the key is for')
-      .option('--expires-in <duration>', 'expire after this long, e.g. 90d')
-      .option('--expires-at <time>', 'expire at this ISO-8601 time'),
+      .addOption(durationOption('--expires-in <duration>', 'expire after this long, e.g. 90d', KEY_EXPIRES_IN))
+      .addOption(timeOption('--expires-at <time>', 'expire at this ISO-8601 time', { future: true })),
   ).action(
     withClient(async (client, o: { resource: string; serviceAccount?: string; description?: string; expiresIn?: string; expiresAt?: string } & OutputOptions) => {
       if (o.expiresIn && o.expiresAt) throw usageError('give either --expires-in or --expires-at, not both');
@@ -106,28 +111,30 @@ export function register(program: Command): void {
     }),
   );
 
-  withOutput(
+  withListOutput(
     apiKey
       .command('list')
       .description('List API keys; in human output, "Last 24h" counts each key\'s authentications of every outcome (successes and failures) in the current hour and the 23 before it')
-      .option('--service-account <id>', 'only keys owned by this service account')
+      .addOption(idOfKindOption('--service-account <id>', 'only keys owned by this service account', 'serviceAccount'))
       .option('--current-user', 'only your own keys')
-      .option('--resource <id>', 'only keys for this resource')
-      .option('--environment <env>', 'only keys for resources in this environment')
-      .option('--status <status>', 'active, disabled or expired'),
+      .addOption(apiKeyResourceOption('--resource <id>', 'only keys for this resource'))
+      .addOption(idOfKindOption('--environment <env>', 'only keys for resources in this environment', 'environment'))
+      .addOption(enumOption('--status <status>', 'only keys in this state', API_KEY_STATES)),
   ).action(
-    withClient(async (client, o: { serviceAccount?: string; currentUser?: boolean; resource?: string; environment?: string; status?: string } & OutputOptions) => {
+    withClient(async (client, o: { serviceAccount?: string; currentUser?: boolean; resource?: string; environment?: string; status?: string } & ListOutputOptions) => {
       if (o.serviceAccount && o.currentUser) throw usageError('give either --service-account or --current-user, not both');
-      if (o.status && !['active', 'disabled', 'expired'].includes(o.status)) throw usageError(`invalid --status "${o.status}": valid values are active, disabled, expired`);
+      if (o.serviceAccount) await requireExisting(client, 'serviceAccount', o.serviceAccount);
+      if (o.resource) await requireExistingResource(client, o.resource);
+      if (o.environment) await requireExisting(client, 'environment', o.environment);
       let owner = o.serviceAccount;
       if (o.currentUser) owner = (await client.get<{ id: string }>('/keyward/v1/whoami')).id;
       const rows = await client.listAll<ApiKey>('/iam/v2/api-keys', { 'spec.owner': owner, 'spec.resource': o.resource, environment: o.environment, status: o.status });
-      if (o.output !== 'human' || rows.length === 0) return printList(rows, o.output, listColumns, flatKey);
+      if (o.output !== 'human' || rows.length === 0) return printList(rows, o, listColumns, flatKey);
       // human only: the JSON of DESIGN §2 stays as it is
       const last24h = await last24hTotals(client, rows.map((k) => k.id));
       const at = listColumns.findIndex(([header]) => header === 'Last Used') + 1;
-      const columns: Column<ApiKey>[] = [...listColumns.slice(0, at), ['Last 24h', (k) => last24h.get(k.id) ?? 'n/a'], ...listColumns.slice(at)];
-      await printList(rows, o.output, columns, flatKey);
+      const columns: Column<ApiKey>[] = [...listColumns.slice(0, at), ['Last 24h', (k) => last24h.get(k.id) ?? 'n/a', { priority: 7, kind: 'number' }], ...listColumns.slice(at)];
+      await printList(rows, o, columns, flatKey);
     }),
   );
 

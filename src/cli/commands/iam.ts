@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { encode } from '../client.js';
-import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { done, notice, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { countsLine, forceOption, withClient } from './shared.js';
 import { register as registerRbac } from './iam-rbac.js';
@@ -24,18 +24,18 @@ interface ServiceAccount {
 
 const userFlat = (u: User) => ({ id: u.id, name: u.full_name, email: u.email, authentication_method: 'API key' });
 const userColumns: Column<User>[] = [
-  ['ID', (u) => u.id],
-  ['Name', (u) => u.full_name],
-  ['Email', (u) => u.email],
-  ['Authentication Method', () => 'API key'],
+  ['ID', (u) => u.id, { priority: 0, kind: 'id' }],
+  ['Name', (u) => u.full_name, { priority: 2 }],
+  ['Email', (u) => u.email, { priority: 1 }],
+  ['Authentication Method', () => 'API key', { priority: 3 }],
 ];
 
 const saFlat = (s: ServiceAccount) => ({ description: s.description, id: s.id, name: s.display_name, status: s.status });
 const saColumns: Column<ServiceAccount>[] = [
-  ['ID', (s) => s.id],
-  ['Name', (s) => s.display_name],
-  ['Description', (s) => s.description],
-  ['Status', (s) => s.status],
+  ['ID', (s) => s.id, { priority: 0, kind: 'id' }],
+  ['Name', (s) => s.display_name, { priority: 1 }],
+  ['Description', (s) => s.description, { priority: 3 }],
+  ['Status', (s) => s.status, { priority: 2, kind: 'status' }],
 ];
 
 async function deleteEach(ids: string[], force: boolean | undefined, what: string, remove: (id: string) => Promise<string | null>): Promise<void> {
@@ -64,8 +64,8 @@ function registerUsers(iam: Command): void {
     }),
   );
 
-  withOutput(user.command('list').description('List users')).action(
-    withClient(async (client, o: OutputOptions) => printList(await client.listAll<User>('/iam/v2/users'), o.output, userColumns, userFlat)),
+  withListOutput(user.command('list').description('List users')).action(
+    withClient(async (client, o: ListOutputOptions) => printList(await client.listAll<User>('/iam/v2/users'), o, userColumns, userFlat)),
   );
 
   withOutput(user.command('describe <id>').description('Describe a user')).action(
@@ -100,9 +100,9 @@ function registerServiceAccounts(iam: Command): void {
     }),
   );
 
-  withOutput(sa.command('list').description('List service accounts').option('--display-name <name>', 'only the account with this name')).action(
-    withClient(async (client, o: { displayName?: string } & OutputOptions) =>
-      printList(await client.listAll<ServiceAccount>('/iam/v2/service-accounts', { display_name: o.displayName }), o.output, saColumns, saFlat),
+  withListOutput(sa.command('list').description('List service accounts').option('--display-name <name>', 'only the account with this name')).action(
+    withClient(async (client, o: { displayName?: string } & ListOutputOptions) =>
+      printList(await client.listAll<ServiceAccount>('/iam/v2/service-accounts', { display_name: o.displayName }), o, saColumns, saFlat),
     ),
   );
 

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { enumOption } from '../flag-values.js';
 import { encode, type ApiClient } from '../client.js';
 import { notice } from '../output.js';
 import { withClient } from './shared.js';
@@ -29,11 +30,6 @@ interface RoleBinding {
 interface CreatedKey {
   id: string;
   spec: { secret: string };
-}
-
-function parseBrokerConfigFormat(value: string): BrokerConfigFormat {
-  if (!(FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`invalid output format "${value}": valid values are ${FORMATS.join(', ')}`);
-  return value as BrokerConfigFormat;
 }
 
 export const brokerServiceAccountName = (cluster: string) => `kafka-broker-${cluster}`;
@@ -72,7 +68,7 @@ export function register(cluster: Command): void {
   cluster
     .command('broker-config <cluster>')
     .description("Create the broker's credential (service account kafka-broker-CLUSTER, KafkaBroker on the cluster, a new key) and print the broker properties")
-    .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, parseBrokerConfigFormat, 'properties')
+    .addOption(enumOption('-o, --output <format>', 'output format', FORMATS).default('properties'))
     .action(
       withClient(async (client, id: string, o: { output: BrokerConfigFormat }) => {
         const format = o.output;

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { encode } from '../client.js';
-import { done, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { done, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
 import { register as registerAcl } from './kafka-acl.js';
+import { enumOption, idOfKindOption } from '../flag-values.js';
+import { AVAILABILITIES, CLUSTER_TYPES, DEFAULT_AVAILABILITY, DEFAULT_CLUSTER_TYPE, PROVIDERS } from '../../contract/enums.js';
 import { register as registerBrokerConfig } from './kafka-broker-config.js';
 
 interface KafkaCluster {
@@ -27,15 +29,15 @@ export const flatCluster = (c: KafkaCluster) => ({
 });
 
 const columns: Column<KafkaCluster>[] = [
-  ['ID', (c) => c.id],
-  ['Name', (c) => c.spec.display_name],
-  ['Type', (c) => c.spec.config.kind.toUpperCase()],
-  ['Provider', (c) => c.spec.cloud.toLowerCase()],
-  ['Region', (c) => c.spec.region],
-  ['Availability', (c) => c.spec.availability.toLowerCase().replace(/_/g, '-')],
-  ['Status', (c) => c.status.phase],
-  ['Environment', (c) => c.spec.environment.id],
-  ['Endpoint', (c) => c.spec.kafka_bootstrap_endpoint ?? ''],
+  ['ID', (c) => c.id, { priority: 0, kind: 'id' }],
+  ['Name', (c) => c.spec.display_name, { priority: 1 }],
+  ['Type', (c) => c.spec.config.kind.toUpperCase(), { priority: 6, kind: 'id' }],
+  ['Provider', (c) => c.spec.cloud.toLowerCase(), { priority: 3, kind: 'id' }],
+  ['Region', (c) => c.spec.region, { priority: 4, kind: 'id' }],
+  ['Availability', (c) => c.spec.availability.toLowerCase().replace(/_/g, '-'), { priority: 8, kind: 'id' }],
+  ['Status', (c) => c.status.phase, { priority: 2, kind: 'status' }],
+  ['Environment', (c) => c.spec.environment.id, { priority: 5, kind: 'id' }],
+  ['Endpoint', (c) => c.spec.kafka_bootstrap_endpoint ?? '', { priority: 7 }],
 ];
 
 export function register(program: Command): void {
@@ -48,12 +50,12 @@ export function register(program: Command): void {
     cluster
       .command('create <name>')
       .description('Register a Kafka cluster')
-      .requiredOption('--cloud <cloud>', 'aws, gcp, azure or self-managed')
+      .addOption(enumOption('--cloud <cloud>', 'cloud provider', PROVIDERS).makeOptionMandatory())
       .requiredOption('--region <region>', 'cloud region, e.g. us-east-1')
-      .option('--type <type>', 'basic, standard, enterprise or dedicated', 'basic')
-      .option('--availability <availability>', 'single-zone or multi-zone', 'single-zone')
+      .addOption(enumOption('--type <type>', 'cluster type', CLUSTER_TYPES).default(DEFAULT_CLUSTER_TYPE))
+      .addOption(enumOption('--availability <availability>', 'zones the cluster spans', AVAILABILITIES).default(DEFAULT_AVAILABILITY))
       .option('--bootstrap <host:port>', 'the bootstrap endpoint')
-      .option('--environment <env>', 'environment id (default: the current environment)'),
+      .addOption(idOfKindOption('--environment <env>', 'environment id (default: the current environment)', 'environment')),
   ).action(
     withClient(async (client, name: string, o: { cloud: string; region: string; type: string; availability: string; bootstrap?: string; environment?: string } & OutputOptions) => {
       const env = environmentOf(client, o.environment);
@@ -64,10 +66,10 @@ export function register(program: Command): void {
     }),
   );
 
-  withOutput(cluster.command('list').description('List Kafka clusters').option('--environment <env>', 'only this environment')).action(
-    withClient(async (client, o: { environment?: string } & OutputOptions) => {
+  withListOutput(cluster.command('list').description('List Kafka clusters').addOption(idOfKindOption('--environment <env>', 'only this environment', 'environment'))).action(
+    withClient(async (client, o: { environment?: string } & ListOutputOptions) => {
       const rows = await client.listAll<KafkaCluster>('/cmk/v2/clusters', { environment: o.environment });
-      await printList(rows, o.output, columns, flatCluster);
+      await printList(rows, o, columns, flatCluster);
     }),
   );
 

@@ -1,8 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { usageError } from '../cli-error.js';
 import { notice, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-import type { Policy } from '../../domain/policy.js';
+import { POLICY_LIMITS, type Policy } from '../../domain/policy.js';
+import { MAX_KEY_LIFETIME } from '../../contract/durations.js';
+import { durationOption, wholeNumberOption } from '../flag-values.js';
 
 const PATH = '/keyward/v1/policy';
 
@@ -14,22 +16,11 @@ const fields: Column<Policy>[] = [
   ['Rotation Days', (p) => p.rotation_days],
 ];
 
-function wholeNumber(flag: string) {
-  return (value: string): number => {
-    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`invalid ${flag} "${value}": use a whole number of 1 or more`);
-    return n;
-  };
-}
-
 /** Commander turns a parser's null into '', so "none" stays a word until the patch is built. */
 const NO_LIMIT = 'none';
 
-function lifetime(value: string): string {
-  if (value === NO_LIMIT) return value;
-  if (!/^(\d+[smhdw])+$/.test(value)) throw new InvalidArgumentError(`invalid --max-key-lifetime "${value}": use a duration such as 90d or 2160h, or "none" for no limit`);
-  return value;
-}
+const limited = (flags: string, description: string, field: keyof typeof POLICY_LIMITS) =>
+  wholeNumberOption(flags, description, POLICY_LIMITS[field].min, POLICY_LIMITS[field].max);
 
 interface UpdateOptions extends OutputOptions {
   maxKeyLifetime?: string;
@@ -50,12 +41,12 @@ export function register(program: Command): void {
     policy
       .command('update')
       .description('Change the organization policy (OrganizationAdmin)')
-      .option('--max-key-lifetime <duration>', 'new keys must expire within this (e.g. 90d); "none" removes the limit', lifetime)
+      .addOption(durationOption('--max-key-lifetime <duration>', 'new keys must expire within this (e.g. 90d); "none" removes the limit', MAX_KEY_LIFETIME, { word: NO_LIMIT, means: 'no limit' }))
       .option('--require-service-account-keys-in-production', 'refuse user-owned keys on resources of production environments')
       .option('--no-require-service-account-keys-in-production', 'allow user-owned keys in production again')
-      .option('--max-keys-per-owner-resource <n>', 'most keys one owner may hold on one resource (default 10)', wholeNumber('--max-keys-per-owner-resource'))
-      .option('--unused-key-days <n>', 'days without use after which the advisor reports a key (default 90)', wholeNumber('--unused-key-days'))
-      .option('--rotation-days <n>', 'age in days after which the advisor asks for a rotation (default 90)', wholeNumber('--rotation-days')),
+      .addOption(limited('--max-keys-per-owner-resource <n>', 'most keys one owner may hold on one resource (default 10)', 'max_keys_per_owner_resource'))
+      .addOption(limited('--unused-key-days <n>', 'days without use after which the advisor reports a key (default 90)', 'unused_key_days'))
+      .addOption(limited('--rotation-days <n>', 'age in days after which the advisor asks for a rotation (default 90)', 'rotation_days')),
   ).action(
     withClient(async (client, o: UpdateOptions) => {
       const patch: Partial<Policy> = {};

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { encode } from '../client.js';
-import { done, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { done, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
+import { enumOption, idOfKindOption } from '../flag-values.js';
+import { PROVIDERS } from '../../contract/enums.js';
 
 interface SchemaRegistry {
   id: string;
@@ -20,13 +22,13 @@ const flat = (c: SchemaRegistry) => ({
   environment: c.spec.environment.id,
 });
 const columns: Column<SchemaRegistry>[] = [
-  ['ID', (c) => c.id],
-  ['Name', (c) => c.spec.display_name],
-  ['Provider', (c) => c.spec.cloud.toLowerCase()],
-  ['Region', (c) => c.spec.region],
-  ['Endpoint', (c) => c.spec.http_endpoint ?? ''],
-  ['Status', (c) => c.status.phase],
-  ['Environment', (c) => c.spec.environment.id],
+  ['ID', (c) => c.id, { priority: 0, kind: 'id' }],
+  ['Name', (c) => c.spec.display_name, { priority: 1 }],
+  ['Provider', (c) => c.spec.cloud.toLowerCase(), { priority: 3, kind: 'id' }],
+  ['Region', (c) => c.spec.region, { priority: 4, kind: 'id' }],
+  ['Endpoint', (c) => c.spec.http_endpoint ?? '', { priority: 6 }],
+  ['Status', (c) => c.status.phase, { priority: 2, kind: 'status' }],
+  ['Environment', (c) => c.spec.environment.id, { priority: 5, kind: 'id' }],
 ];
 
 export function register(program: Command): void {
@@ -37,10 +39,10 @@ export function register(program: Command): void {
     cluster
       .command('create <name>')
       .description('Register a Schema Registry cluster')
-      .requiredOption('--cloud <cloud>', 'aws, gcp, azure or self-managed')
+      .addOption(enumOption('--cloud <cloud>', 'cloud provider', PROVIDERS).makeOptionMandatory())
       .requiredOption('--region <region>', 'cloud region')
       .option('--endpoint <url>', 'the HTTP endpoint')
-      .option('--environment <env>', 'environment id (default: the current environment)'),
+      .addOption(idOfKindOption('--environment <env>', 'environment id (default: the current environment)', 'environment')),
   ).action(
     withClient(async (client, name: string, o: { cloud: string; region: string; endpoint?: string; environment?: string } & OutputOptions) => {
       const env = environmentOf(client, o.environment);
@@ -51,9 +53,9 @@ export function register(program: Command): void {
     }),
   );
 
-  withOutput(cluster.command('list').description('List Schema Registry clusters').option('--environment <env>', 'only this environment')).action(
-    withClient(async (client, o: { environment?: string } & OutputOptions) => {
-      await printList(await client.listAll<SchemaRegistry>('/srcm/v2/clusters', { environment: o.environment }), o.output, columns, flat);
+  withListOutput(cluster.command('list').description('List Schema Registry clusters').addOption(idOfKindOption('--environment <env>', 'only this environment', 'environment'))).action(
+    withClient(async (client, o: { environment?: string } & ListOutputOptions) => {
+      await printList(await client.listAll<SchemaRegistry>('/srcm/v2/clusters', { environment: o.environment }), o, columns, flat);
     }),
   );
 
