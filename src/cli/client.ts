@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { CliError } from './cli-error.js';
-import { readConfig } from './config.js';
+import { readConfigFile, savedContextNames, type CliContext } from './config.js';
 
 export interface Connection {
   url: string;
@@ -9,15 +9,21 @@ export interface Connection {
   environment?: string;
 }
 
-/** Environment variables override the saved context, so scripts and CI need no login. */
+/** Environment variables override the current saved context, so scripts and CI need no login. */
 export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connection {
-  const config = readConfig(env);
-  const url = env.KEYWARD_URL || config.url;
-  const key = env.KEYWARD_API_KEY || config.api_key;
-  const secret = env.KEYWARD_API_SECRET || config.api_secret;
-  if (!url) throw new CliError('Not logged in: run keyward login --url URL, or set KEYWARD_URL, KEYWARD_API_KEY and KEYWARD_API_SECRET');
+  const config = readConfigFile(env);
+  const context: CliContext = config.current_context ? (config.contexts[config.current_context] ?? {}) : {};
+  const url = env.KEYWARD_URL || context.url;
+  const key = env.KEYWARD_API_KEY || context.api_key;
+  const secret = env.KEYWARD_API_SECRET || context.api_secret;
+  if (!url) {
+    if (!config.current_context && Object.keys(config.contexts).length > 0) {
+      throw new CliError(`No current context: run keyward context use NAME (saved contexts: ${savedContextNames(config)}), or set KEYWARD_URL`);
+    }
+    throw new CliError('Not logged in: run keyward login --url URL, or set KEYWARD_URL, KEYWARD_API_KEY and KEYWARD_API_SECRET');
+  }
   if (!key || !secret) throw new CliError('No API key: run keyward login, or set KEYWARD_API_KEY and KEYWARD_API_SECRET');
-  return { url: url.replace(/\/+$/, ''), key, secret, environment: config.environment };
+  return { url: url.replace(/\/+$/, ''), key, secret, environment: context.environment };
 }
 
 /** The response headers the commands read (a `Headers`-like getter, without loading fetch). */
@@ -55,7 +61,11 @@ function headerGetter(response: IncomingMessage): ResponseHeaders {
  * speaks through node:http, not fetch: loading fetch alone would add ~150 ms to every command.
  */
 export class ApiClient {
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    /** How long a request may wait in silence (connecting, or for the answer) before it fails. */
+    private readonly timeoutMs = 30_000,
+  ) {}
 
   get url(): string {
     return this.connection.url;
@@ -99,7 +109,7 @@ export class ApiClient {
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const headers = this.headers('application/json');
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), 30_000);
+    const response = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), this.timeoutMs);
     const text = await readAll(response);
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) return this.failure(response, text);

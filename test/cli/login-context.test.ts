@@ -40,7 +40,8 @@ describe('login, logout, the saved context and the KEYWARD_* overrides', () => {
     expect(ok.stderr).not.toContain(server.secret);
     const path = join(home, 'config.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ url: server.url, api_key: server.key });
+    const name = new URL(server.url).host;
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ current_context: name, contexts: { [name]: { url: server.url, api_key: server.key } } });
     expect((await runCli(['iam', 'user', 'list', '-o', 'json'], env())).code).toBe(0);
   });
 
@@ -79,8 +80,7 @@ describe('login, logout, the saved context and the KEYWARD_* overrides', () => {
     const out = await runCli(['logout'], env());
     expect(out.code).toBe(0);
     const saved = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
-    expect(saved.api_key).toBeUndefined();
-    expect(saved.api_secret).toBeUndefined();
+    expect(saved.contexts[saved.current_context]).toEqual({ url: server.url, environment: expect.stringMatching(/^env-/) });
     expect((await runCli(['api-key', 'list'], env())).code).toBe(1);
   });
 });

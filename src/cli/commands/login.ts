@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../client.js';
 import { CliError, usageError } from '../cli-error.js';
-import { readConfig, writeConfig, configPath } from '../config.js';
+import { checkContextName, configPath, contextNameFor, readConfigFile, saveContext, writeConfigFile } from '../config.js';
 import { ask, isInteractive, readStdin } from '../prompt.js';
 import { notice } from '../output.js';
 
@@ -25,35 +25,41 @@ async function readSecret(fromStdin: boolean | undefined): Promise<string> {
 export function register(program: Command): void {
   program
     .command('login')
-    .description('Log in to a keyward server with a cloud API key and save the context')
+    .description('Log in to a keyward server with a cloud API key, save it as a context and make that context current')
     .requiredOption('--url <url>', 'the server URL, e.g. http://127.0.0.1:8090')
     .option('--api-key <key>', 'cloud API key (default: KEYWARD_API_KEY or a prompt)')
     .option('--secret-stdin', 'read the API secret from stdin')
-    .action(async (options: { url: string; apiKey?: string; secretStdin?: boolean }) => {
+    .option('--context <name>', "the context's name (default: the URL's host:port); an existing context of that name is replaced")
+    .action(async (options: { url: string; apiKey?: string; secretStdin?: boolean; context?: string }) => {
       if (!/^https?:\/\/[^\s/]+/.test(options.url)) throw usageError(`invalid --url "${options.url}": use http://HOST:PORT or https://HOST`);
+      const url = options.url.replace(/\/+$/, '');
+      const name = checkContextName(options.context ?? contextNameFor(url));
       let key = options.apiKey ?? process.env.KEYWARD_API_KEY;
       if (!key) {
         if (!isInteractive()) throw new CliError('No API key: pass --api-key or set KEYWARD_API_KEY');
         key = (await ask('API key: ')).trim();
       }
       const secret = await readSecret(options.secretStdin);
-      const url = options.url.replace(/\/+$/, '');
       const who = await new ApiClient({ url, key, secret }).get<WhoAmI>('/keyward/v1/whoami');
-      const config = readConfig();
-      writeConfig({ ...config, url, api_key: key, api_secret: secret });
-      notice(`Logged in to ${url} as ${who.principal}. Context saved to ${configPath()}.`);
+      const previous = readConfigFile().contexts[name];
+      // The environment chosen with `environment use` stays when the context still names the same server.
+      const environment = previous?.url === url ? previous.environment : undefined;
+      saveContext(name, { url, api_key: key, api_secret: secret, environment });
+      notice(`Logged in to ${url} as ${who.principal}. Context "${name}" saved to ${configPath()} and made current.`);
     });
 
   program
     .command('logout')
-    .description('Forget the saved API key and secret')
+    .description("Forget the current context's API key and secret (its URL and environment stay)")
     .action(() => {
-      const config = readConfig();
-      if (!config.api_key && !config.api_secret) {
+      const config = readConfigFile();
+      const name = config.current_context;
+      const context = name ? config.contexts[name] : undefined;
+      if (!name || !context || (!context.api_key && !context.api_secret)) {
         notice('Not logged in.');
         return;
       }
-      writeConfig({ url: config.url, environment: config.environment });
-      notice('Logged out.');
+      writeConfigFile({ ...config, contexts: { ...config.contexts, [name]: { url: context.url, environment: context.environment } } });
+      notice(`Logged out of context "${name}".`);
     });
 }

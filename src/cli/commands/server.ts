@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, usageError } from '../cli-error.js';
 import { withOutput, printObject, notice, type Format } from '../output.js';
-import { hasSavedContext, readConfig, writeConfig } from '../config.js';
+import { contextNameFor, hasSavedContext, saveContext } from '../config.js';
 import { parseTrustedProxies } from '../../server/client-address.js';
 import { DATA_PLANE_AUDIT_MODES, parseAggregateWindow, parseDataPlaneAuditMode, type DataPlaneAuditMode } from '../../services/audit/data-plane-recorder.js';
 
@@ -80,8 +80,9 @@ export function register(program: Command): void {
           notice(`  API secret:    ${result.secret}`);
           notice('Save the API key and secret. The secret is not retrievable later.');
           if (!hasSavedContext()) {
-            writeConfig({ ...readConfig(), url, api_key: result.key, api_secret: result.secret, environment: result.environment });
-            notice('Saved a CLI context for this key: keyward commands now talk to this server.');
+            const name = contextNameFor(url);
+            saveContext(name, { url, api_key: result.key, api_secret: result.secret, environment: result.environment });
+            notice(`Saved a CLI context for this key ("${name}"): keyward commands now talk to this server.`);
           }
         },
       });
@@ -113,7 +114,7 @@ export function register(program: Command): void {
       await printObject(rotated, options.output, [
         ['New Key ID', (r) => r.kid],
         ['Retired', (r) => r.retired.join(', ')],
-        ['Retired Keys Leave the JWKS At', (r) => r.retired_keys_expire_at],
+        ['Retired Keys Leave the JWKS At', (r) => r.retired_keys_expire_at, { kind: 'expiry' }],
       ]);
     },
   );

@@ -1,0 +1,56 @@
+import { ApiClient, resolveConnection } from '../client.js';
+import { readConfigFile } from '../config.js';
+
+/** A completion candidate: the word, and a few words about it for shells that show them. */
+export type Candidate = [word: string, description: string];
+
+interface Page<T> {
+  data: T[];
+}
+
+/** One page (the first 100) is enough to complete from, and keeps a TAB quick on a large organization. */
+const PAGE = '?page_size=100';
+
+async function page<T>(client: ApiClient, path: string, describe: (item: T) => Candidate): Promise<Candidate[]> {
+  return (await client.get<Page<T>>(path + PAGE)).data.map(describe);
+}
+
+type Named = { id: string; display_name: string };
+type Cluster = { id: string; spec: { display_name: string } };
+
+const fromServer: Record<string, (client: ApiClient) => Promise<Candidate[]>> = {
+  environment: (c) => page<Named & { stage: string }>(c, '/org/v2/environments', (e) => [e.id, `${e.display_name} (${e.stage})`]),
+  'kafka-cluster': (c) => page<Cluster>(c, '/cmk/v2/clusters', (k) => [k.id, k.spec.display_name]),
+  'schema-registry-cluster': (c) => page<Cluster>(c, '/srcm/v2/clusters', (s) => [s.id, s.spec.display_name]),
+  user: (c) => page<{ id: string; email: string }>(c, '/iam/v2/users', (u) => [u.id, u.email]),
+  'service-account': (c) => page<Named>(c, '/iam/v2/service-accounts', (sa) => [sa.id, sa.display_name]),
+  'api-key': (c) => page<{ id: string; spec: { description: string } }>(c, '/iam/v2/api-keys', (k) => [k.id, k.spec.description]),
+  'role-binding': (c) => page<{ id: string; principal: string; role_name: string }>(c, '/iam/v2/role-bindings', (b) => [b.id, `${b.role_name} for ${b.principal}`]),
+  /** What an API key is for: a Kafka or Schema Registry cluster, or `cloud` (keyward's own API). */
+  resource: async (c) => [['cloud', "keyward's management API"], ...(await fromServer['kafka-cluster']!(c)), ...(await fromServer['schema-registry-cluster']!(c))],
+};
+
+/** The kinds of id the completion scripts can ask for (`keyward __complete KIND`). */
+export const ID_KINDS = ['context', ...Object.keys(fromServer)] as const;
+
+/** How long a TAB may wait for the server before it completes nothing. */
+export const COMPLETION_TIMEOUT_MS = 2000;
+
+/**
+ * The candidates of one kind: context names from the config file, the rest from the current
+ * context's server (one page, a short timeout). Unknown kinds and any failure give none: a
+ * completion never prints an error into the middle of a command line.
+ */
+export async function idCandidates(kind: string, env: NodeJS.ProcessEnv = process.env): Promise<Candidate[]> {
+  try {
+    if (kind === 'context') {
+      const config = readConfigFile(env);
+      return Object.entries(config.contexts).map(([name, context]) => [name, context.url ?? '']);
+    }
+    const load = fromServer[kind];
+    if (!load) return [];
+    return await load(new ApiClient(resolveConnection(env), COMPLETION_TIMEOUT_MS));
+  } catch {
+    return [];
+  }
+}
