@@ -21,7 +21,9 @@ import { createOrgAdminGuard } from './org-admin-guard.js';
 
 export type OwnerKind = 'user' | 'service-account';
 export type ResourceKind = 'cloud' | 'kafka' | 'schema-registry';
-export type KeyState = 'active' | 'disabled' | 'expired';
+import { API_KEY_STATES, isOneOf, type ApiKeyState } from '../contract/enums.js';
+
+export type KeyState = ApiKeyState;
 
 /** An API key as anyone outside the store sees it: never the secret hash. */
 export interface ApiKeyView {
@@ -245,7 +247,8 @@ export function createApiKeyService(deps: ServiceDeps) {
     tools.audit({
       method: 'iam.CreateAPIKey',
       subject: keySubject(input.resource),
-      details: { id, owner: input.owner.id, resource: input.resource.id, ...(input.expiresAt ? { expires_at: input.expiresAt } : {}) },
+      // a key issued by `api-key rotate` names the key it replaces: `audit-log list --target` on it shows where it came from
+      details: { id, owner: input.owner.id, resource: input.resource.id, ...(input.expiresAt ? { expires_at: input.expiresAt } : {}), ...(input.replaces ? { replaces: input.replaces } : {}) },
     });
     tools.changed({ kind: 'api-key', id });
     return { row, secret };
@@ -316,8 +319,8 @@ export function createApiKeyService(deps: ServiceDeps) {
       page: PageRequest,
     ): Promise<PageResult<ApiKeyView>> {
       const p = decodePage(page);
-      if (filter.status !== undefined && !['active', 'disabled', 'expired'].includes(filter.status)) {
-        throw errors.invalidFilter(`status must be one of active, disabled, expired (got "${filter.status}")`);
+      if (filter.status !== undefined && !isOneOf(API_KEY_STATES, filter.status)) {
+        throw errors.invalidFilter(`status must be one of ${API_KEY_STATES.join(', ')} (got "${filter.status}")`);
       }
       const ownerId = filter.owner;
       let resourceIds: string[] | undefined;

@@ -144,7 +144,7 @@ describe.each(DIALECTS)('advisor findings from the store on $name', ({ skip, cre
     const prod = all.find((f) => f.rule === 'user-key-in-production');
     expect(prod).toMatchObject({ severity: 'high', subject: keys.aliceProd?.key });
     expect(prod?.message).toContain('user alice@example.com');
-    expect(prod?.remediation).toContain(`keyward api-key create --resource ${prodLkc} --service-account <SA_ID>`);
+    expect(prod?.remediation.split('\n').at(-1)).toBe(`keyward api-key rotate ${keys.aliceProd?.key} --grace 7d --service-account app-${keys.aliceProd?.key.toLowerCase()}`);
     expect(all.find((f) => f.rule === 'old-key-still-in-use')?.message).toContain(`rotated out in favour of ${keys.r2?.key}`);
   });
 

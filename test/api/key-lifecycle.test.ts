@@ -147,7 +147,7 @@ describe.each(DIALECTS)('key lifecycle: rotation, policy and leaks on $name', ({
       expectError(await rotate(k.key, { grace: '8d' }), 422, 'invalid_configuration', 'grace must be from 0 to 7d (got 8d)');
       expectError(await rotate(k.key, { grace: '7d1s' }), 422, 'invalid_configuration', /from 0 to 7d/);
       expectError(await rotate(k.key, { grace: 'soon' }), 422, 'invalid_configuration', /Invalid grace "soon"/);
-      expectError(await rotate(k.key, { grace: '1h', extra: true }), 422, 'invalid_configuration', /unknown field extra/);
+      expectError(await rotate(k.key, { grace: '1h', extra: true }), 422, 'invalid_configuration', 'body: unknown field "extra"');
       expect(await storeState(h)).toEqual(before);
       expect((await rotate(k.key, { grace: '7d' })).json().rotation.old_key_expires_at).toBe(at(7 * DAY));
     });
@@ -223,7 +223,7 @@ describe.each(DIALECTS)('key lifecycle: rotation, policy and leaks on $name', ({
     it.skipIf(skip)('refuses invalid updates without changing anything', async () => {
       const before = await storeState(h);
       expectError(await patchPolicy({}), 422, 'invalid_configuration', /Nothing to update/);
-      expectError(await patchPolicy({ max_keys: 3 }), 422, 'invalid_configuration', 'body: unknown field max_keys');
+      expectError(await patchPolicy({ max_keys: 3 }), 422, 'invalid_configuration', 'body: unknown field "max_keys"');
       expectError(await patchPolicy({ max_keys_per_owner_resource: 0 }), 422, 'invalid_configuration', /max_keys_per_owner_resource must be a whole number from 1 to 1000/);
       expectError(await patchPolicy({ unused_key_days: 'x' }), 422, 'invalid_configuration');
       expectError(await patchPolicy({ max_key_lifetime: 'forever' }), 422, 'invalid_configuration', /Invalid max_key_lifetime "forever"/);

@@ -1,18 +1,14 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { describeAdvisorRules, isSeverity, SEVERITIES, severityAtLeast, type Finding, type Severity } from '../../domain/advisor/index.js';
+import type { Command } from 'commander';
+import { describeAdvisorRules, SEVERITIES, severityAtLeast, type Finding, type Severity } from '../../domain/advisor/index.js';
+import { enumOption } from '../flag-values.js';
 import { CliError } from '../cli-error.js';
+import { colourWanted, paint, severityStyle } from '../colour.js';
 import { notice, printList, withOutput, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
 
 interface FindingList {
   metadata: { total_size: number; evaluated_at: string };
   data: Finding[];
-}
-
-function severityOption(value: string): Severity {
-  const lower = value.toLowerCase();
-  if (!isSeverity(lower)) throw new InvalidArgumentError(`invalid --fail-on "${value}": valid values are ${SEVERITIES.join(', ')}`);
-  return lower;
 }
 
 function rulesHelp(): string {
@@ -27,14 +23,20 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
+/** `Fix: <command>`, or `Fix:` and one command per line when the remediation takes several, to run in order. */
+function renderFix(remediation: string): string {
+  const commands = remediation.split('\n');
+  return commands.length === 1 ? `    Fix: ${remediation}` : `    Fix (run in order):\n${indent(remediation, '      ')}`;
+}
+
 /** Human output: one block per severity, most severe first; each finding with its fix. */
 function renderGrouped(findings: Finding[]): string {
   const blocks: string[] = [];
   for (const severity of [...SEVERITIES].reverse()) {
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    const entries = group.map((f) => `  ${f.rule}  ${f.subject}\n${indent(f.message, '    ')}\n    Fix: ${f.remediation}`);
-    blocks.push(`${severity.toUpperCase()} (${group.length})\n\n${entries.join('\n\n')}\n`);
+    const entries = group.map((f) => `  ${f.rule}  ${f.subject}\n${indent(f.message, '    ')}\n${renderFix(f.remediation)}`);
+    blocks.push(`${paint(severity.toUpperCase(), severityStyle(severity), colourWanted())} (${group.length})\n\n${entries.join('\n\n')}\n`);
   }
   return blocks.join('\n');
 }
@@ -49,7 +51,7 @@ export function register(program: Command): void {
     program
       .command('advisor')
       .description('Check the organization against the API-key best practices')
-      .option('--fail-on <severity>', `exit 1 when a finding at or above this severity exists: ${SEVERITIES.join(', ')}`, severityOption),
+      .addOption(enumOption('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists', SEVERITIES)),
   )
     .addHelpText('after', rulesHelp)
     .action(

@@ -1,7 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { encode } from '../client.js';
+import type { Command } from 'commander';
+import { encode, type ApiClient } from '../client.js';
+import { CliError } from '../cli-error.js';
 import { notice, printObject, withOutput, type OutputOptions } from '../output.js';
-import { parseDuration } from '../../domain/durations.js';
+import { rfc3339Seconds } from '../relative-time.js';
+import { DEFAULT_ROTATION_GRACE, ROTATION_GRACE } from '../../contract/durations.js';
+import { durationOption } from '../flag-values.js';
 import type { ApiKey } from './api-key.js';
 import { withClient } from './shared.js';
 
@@ -18,29 +21,34 @@ export interface Rotation {
   old_key_expires_at: string;
 }
 
-const MAX_GRACE_MS = 7 * 86_400_000;
+const SERVICE_ACCOUNT_ID = /^sa-[a-z0-9]{6}$/;
 
-function parseGrace(value: string): string {
-  let ms: number;
-  try {
-    ms = parseDuration(value, '--grace');
-  } catch {
-    throw new InvalidArgumentError(`invalid --grace "${value}": use 0 or a duration up to 7d, such as 24h, 30m or 1d12h`);
-  }
-  if (ms > MAX_GRACE_MS) throw new InvalidArgumentError(`invalid --grace "${value}": the grace period is at most 7d`);
-  return value;
+/**
+ * `--service-account` takes an id or, so that a script can name the account it just created, the
+ * account's name (names are unique): a name is looked up, exactly, before the rotation.
+ */
+async function serviceAccountId(client: ApiClient, idOrName: string): Promise<string> {
+  if (SERVICE_ACCOUNT_ID.test(idOrName)) return idOrName;
+  const [account] = await client.listAll<{ id: string }>('/iam/v2/service-accounts', { display_name: idOrName });
+  if (!account) throw new CliError(`No service account is named "${idOrName}" (keyward iam service-account list shows them)`);
+  return account.id;
 }
 
-/** `keyward api-key rotate KEY [--grace 24h]`: the new key's secret is shown once. */
+/** `keyward api-key rotate KEY [--grace 24h] [--service-account SA]`: the new key's secret is shown once. */
 export function registerRotate(apiKey: Command): void {
   withOutput(
     apiKey
       .command('rotate <key>')
       .description('Issue a new key with the same owner, resource and description; the old key expires after the grace period')
-      .option('--grace <duration>', 'how long the old key keeps working: 0 (expire it now) to 7d', parseGrace, '24h'),
+      .addOption(durationOption('--grace <duration>', 'how long the old key keeps working: 0 (expire it now) to 7d', ROTATION_GRACE).default(DEFAULT_ROTATION_GRACE))
+      .option('--service-account <id-or-name>', "issue the new key to this service account instead of the old key's owner (hands a user's key over)"),
   ).action(
-    withClient(async (client, key: string, o: { grace: string } & OutputOptions) => {
-      const rotated = await client.post<RotatedApiKey>(`/keyward/v1/api-keys/${encode(key)}/rotate`, { grace: o.grace });
+    withClient(async (client, key: string, o: { grace: string; serviceAccount?: string } & OutputOptions) => {
+      const serviceAccount = o.serviceAccount === undefined ? undefined : await serviceAccountId(client, o.serviceAccount);
+      const rotated = await client.post<RotatedApiKey>(`/keyward/v1/api-keys/${encode(key)}/rotate`, {
+        grace: o.grace,
+        ...(serviceAccount === undefined ? {} : { service_account: serviceAccount }),
+      });
       const result: Rotation = {
         key: rotated.id,
         secret: rotated.spec.secret ?? '',
@@ -51,13 +59,19 @@ export function registerRotate(apiKey: Command): void {
         ['API Key', (r) => r.key],
         ['API Secret', (r) => r.secret],
         ['Replaces', (r) => r.replaces],
-        ['Old Key Expires At', (r) => r.old_key_expires_at],
+        ['Old Key Expires At', (r) => r.old_key_expires_at, { kind: 'expiry' }],
       ]);
       notice('Save the API key and secret. The secret is not retrievable later.');
       notice(
-        `API key "${result.replaces}" keeps working until ${result.old_key_expires_at}. Move its clients to "${result.key}", then check ` +
+        `API key "${result.replaces}" keeps working until ${rfc3339Seconds(result.old_key_expires_at, 'up')}. Move its clients to "${result.key}", then check ` +
           `that it is no longer used: keyward api-key describe ${result.replaces}`,
       );
+      if (serviceAccount !== undefined) {
+        notice(
+          `The new key belongs to service account "${serviceAccount}": before moving clients to it, grant the account the roles they need ` +
+            `(keyward iam rbac role-binding create --principal User:${serviceAccount} …).`,
+        );
+      }
     }),
   );
 }

@@ -56,14 +56,17 @@ describe('runAdvisor', () => {
     ]);
   });
 
-  it('gives each finding a unique, stable id and a keyward remediation', () => {
+  it('gives each finding a unique, stable id and keyward remediation commands without placeholders', () => {
     const first = runAdvisor(troubledSnapshot());
     const second = runAdvisor(troubledSnapshot());
     expect(second).toEqual(first);
     expect(new Set(first.map((f) => f.id)).size).toBe(first.length);
     for (const finding of first) {
       expect(finding.id).toBe(`${finding.rule}:${finding.subject}`);
-      expect(finding.remediation).toMatch(/^keyward /);
+      for (const command of finding.remediation.split('\n')) {
+        expect(command).toMatch(/^keyward /);
+        expect(command).not.toMatch(/<|>|SA_ID|sa-x{6}|…/);
+      }
       expect(finding.message.length).toBeGreaterThan(40);
     }
   });

@@ -113,7 +113,11 @@ export interface Finding {
   subject: string;
   /** One or two sentences a person understands, with the numbers that matter. */
   message: string;
-  /** A runnable `keyward` command that fixes (or, where a person must decide, investigates) it. */
+  /**
+   * `keyward` commands, one per line, to run in that order: each runs exactly as printed (no
+   * placeholders) and none breaks a client that works. They fix the problem or, where a person must
+   * choose (the message says so), show what to choose from.
+   */
   remediation: string;
 }
 

@@ -10,10 +10,10 @@ import { ctx } from '../plugins/authentication.js';
 import { ApiKey, ErrorBody, IdParams, Nullable } from '../schemas.js';
 import { security, type RouteDeps } from './route-deps.js';
 
-const RotateBody = Type.Object(
-  { grace: Type.Optional(Type.String({ maxLength: 32, description: 'How long the old key keeps working: 0 to 7d (default 24h)' })) },
-  { additionalProperties: false },
-);
+const RotateBody = Type.Object({
+  grace: Type.Optional(Type.String({ maxLength: 32, description: 'How long the old key keeps working: 0 to 7d (default 24h)' })),
+  service_account: Type.Optional(Type.String({ maxLength: 64, description: 'Issue the new key to this service account (sa-…) instead of the old key\'s owner: hands a user\'s key over to a service account' })),
+});
 
 /** The new key (ApiKey, with `spec.secret` in this response only) and what happened to the old one. */
 const RotatedApiKey = Type.Composite([
@@ -34,16 +34,13 @@ const Policy = Type.Object({
   rotation_days: Type.Integer(),
 });
 
-const PolicyPatch = Type.Object(
-  {
-    max_key_lifetime: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
-    require_service_account_keys_in_production: Type.Optional(Type.Boolean()),
-    max_keys_per_owner_resource: Type.Optional(Type.Integer()),
-    unused_key_days: Type.Optional(Type.Integer()),
-    rotation_days: Type.Optional(Type.Integer()),
-  },
-  { additionalProperties: false },
-);
+const PolicyPatch = Type.Object({
+  max_key_lifetime: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
+  require_service_account_keys_in_production: Type.Optional(Type.Boolean()),
+  max_keys_per_owner_resource: Type.Optional(Type.Integer()),
+  unused_key_days: Type.Optional(Type.Integer()),
+  rotation_days: Type.Optional(Type.Integer()),
+});
 
 const Finding = Type.Object({
   id: Type.String(),
@@ -104,7 +101,7 @@ export async function lifecycleRoutes(fastify: FastifyInstance, deps: RouteDeps)
       schema: { tags: ['API keys'], security, params: IdParams, body: RotateBody, response: { 201: RotatedApiKey, '4xx': ErrorBody } },
     },
     async (request, reply) => {
-      const rotated = await keyRotation.rotate(ctx(request), request.params.id, { grace: request.body?.grace });
+      const rotated = await keyRotation.rotate(ctx(request), request.params.id, { grace: request.body?.grace, serviceAccount: request.body?.service_account });
       const key = deps.present.apiKey(rotated.key, rotated.secret);
       return reply.code(201).send({ ...key, rotation: { replaces: rotated.replaces, old_key_expires_at: rotated.old_key_expires_at } });
     },

@@ -30,7 +30,8 @@ export const failedAuthSpikeRule: AdvisorRule = {
       const label = key ? lookup.keyLabel(key) : `API key ${keyId} (which matches no existing key)`;
       const message =
         `${label} had ${key ? '' : 'at least '}${count} failed authentications in the last hour (threshold ${FAILED_AUTH_SPIKE_THRESHOLD}). ` +
-        'Find the client in the audit log: a stale secret after a rotation, or someone guessing.';
+        'Find the client in the audit log (the command lists the failures with their client addresses): a stale secret after ' +
+        'a rotation, or someone guessing.';
       const remediation = `keyward audit-log list --api-key ${shellQuote(keyId)} --result failure --since 1h`;
       findings.push(makeFinding(failedAuthSpikeRule, keyId, message, remediation));
     }

@@ -4,7 +4,7 @@ import { lookupSnapshot } from '../snapshot-lookup.js';
 import { formatTime, isOlderThanDays, plural, wholeDaysSince } from '../time.js';
 import type { AdvisorRule, AdvisorSnapshot, Finding } from '../types.js';
 
-export const DEFAULT_ROTATION_GRACE = '24h';
+import { DEFAULT_ROTATION_GRACE } from '../../../contract/durations.js';
 
 /**
  * Considers live keys (ACTIVE, not expired) that have not already been rotated out (`replaced_by`
@@ -27,7 +27,8 @@ export const keyDueForRotationRule: AdvisorRule = {
       const message =
         `${lookup.keyLabel(key)} was created ${plural(wholeDaysSince(key.created_at, now), 'day')} ago ` +
         `(${formatTime(key.created_at)}), more than the policy's rotation period of ${plural(policy.rotation_days, 'day')}. ` +
-        `Rotate it and move its clients to the new key within the grace period.`;
+        `Rotate it and move its clients to the new key within the grace period (${DEFAULT_ROTATION_GRACE}); the old key keeps working until then.` +
+        (key.owner_kind === 'user' ? ` Only its owner, ${lookup.ownerLabel(key.owner_kind, key.owner_id)}, can rotate a user's key.` : '');
       const remediation = `keyward api-key rotate ${key.id} --grace ${DEFAULT_ROTATION_GRACE}`;
       findings.push(makeFinding(keyDueForRotationRule, key.id, message, remediation));
     }

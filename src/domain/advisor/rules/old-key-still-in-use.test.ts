@@ -26,7 +26,9 @@ describe('old-key-still-in-use', () => {
     expect(finding?.message).toContain(`rotated out in favour of ${NEW} at 2025-06-01T10:00:00Z`);
     expect(finding?.message).toContain('still used at 2025-06-01T11:00:00Z, 1h later');
     expect(finding?.message).toContain('It stops working at 2025-06-02T10:00:00Z (in 22h)');
-    expect(finding?.remediation).toBe(`keyward audit-log list --api-key ${OLD} --result success --since 2h`);
+    expect(finding?.remediation).toBe(
+      `keyward audit-log list --api-key ${OLD} --result success --since 2h\nkeyward api-key list --service-account sa-orders --resource lkc-dev001`,
+    );
   });
 
   it('does not report a key last used exactly when, or before, its replacement was created, or never', () => {

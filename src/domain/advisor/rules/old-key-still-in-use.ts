@@ -1,6 +1,6 @@
 import { makeFinding } from '../finding.js';
 import { isLiveKey, isRotatedOut } from '../key-state.js';
-import { lookupSnapshot } from '../snapshot-lookup.js';
+import { listKeysCommand, lookupSnapshot } from '../snapshot-lookup.js';
 import { epochMs, formatElapsed, formatTime, sinceHoursCovering } from '../time.js';
 import type { AdvisorRule, AdvisorSnapshot, Finding, SnapshotApiKey } from '../types.js';
 
@@ -45,9 +45,13 @@ export const oldKeyStillInUseRule: AdvisorRule = {
       const message =
         `${lookup.keyLabel(key)} was rotated out in favour of ${replacement.id} at ${formatTime(replacement.created_at)}, ` +
         `but was still used at ${formatTime(new Date(usedAt).toISOString())}, ${after} later. ${expiry} ` +
-        `Find the clients still using it and move them to ${replacement.id}.`;
+        `Find the clients still using it (the first command lists its uses with their client addresses) and move them to ` +
+        `${replacement.id}; the second shows each key's Last Used, to watch the cut-over.`;
       const since = sinceHoursCovering(replacement.created_at, now);
-      const remediation = `keyward audit-log list --api-key ${key.id} --result success --since ${since}`;
+      const remediation = [
+        `keyward audit-log list --api-key ${key.id} --result success --since ${since}`,
+        listKeysCommand(key.owner_kind, key.owner_id, key.resource_id),
+      ];
       findings.push(makeFinding(oldKeyStillInUseRule, key.id, message, remediation));
     }
     return findings;

@@ -8,7 +8,7 @@ describe('orphaned-grant', () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ id: 'orphaned-grant:rb-gone01', severity: 'medium', subject: 'rb-gone01' });
     expect(finding?.message).toMatch(/^Role binding rb-gone01 grants DeveloperRead on crn:\/\/keyward\/.*topic=orders to User:sa-gone00, which names no existing user or service account/);
-    expect(finding?.remediation).toBe('keyward iam rbac role-binding delete rb-gone01');
+    expect(finding?.remediation).toBe('keyward iam rbac role-binding delete rb-gone01 --force');
   });
 
   it('reports an ACL whose principal is gone, with the matching acl delete command', () => {

@@ -61,7 +61,7 @@ export const orphanedGrantRule: AdvisorRule = {
     for (const binding of snapshot.roleBindings) {
       if (!isOrphan(binding.principal)) continue;
       const message = `Role binding ${binding.id} grants ${binding.role_name} on ${binding.crn_pattern} to ${binding.principal}, ${ORPHAN_RISK}`;
-      findings.push(makeFinding(orphanedGrantRule, binding.id, message, `keyward iam rbac role-binding delete ${shellQuote(binding.id)}`));
+      findings.push(makeFinding(orphanedGrantRule, binding.id, message, `keyward iam rbac role-binding delete ${shellQuote(binding.id)} --force`));
     }
     for (const acl of snapshot.acls) {
       if (!isOrphan(acl.principal)) continue;

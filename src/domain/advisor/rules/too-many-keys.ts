@@ -43,7 +43,8 @@ export const tooManyKeysRule: AdvisorRule = {
         `${capitalize(lookup.ownerLabel(first.owner_kind, first.owner_id))} has ${keys.length} active API keys on ` +
         `${lookup.resourceLabel(first)} (${ids.join(', ')}); keep at most ${RECOMMENDED_MAX_ACTIVE_KEYS} per owner and ` +
         `resource (the quota allows ${snapshot.policy.max_keys_per_owner_resource}). ` +
-        'Check which are in use and delete the others.';
+        'Which to keep is a choice: the command lists them with their Last Used; disable the ones no client uses ' +
+        'with `keyward api-key disable` (reversible), then delete them.';
       const remediation = listKeysCommand(first.owner_kind, first.owner_id, first.resource_id);
       findings.push(makeFinding(tooManyKeysRule, subject, message, remediation));
     }

@@ -15,7 +15,8 @@ describe('unused-key', () => {
     expect(finding).toMatchObject({ id: `unused-key:${KEY}`, severity: 'medium', subject: KEY });
     expect(finding?.message).toContain('was last used 90 days ago');
     expect(finding?.message).toContain("more than the policy's 90 days");
-    expect(finding?.remediation).toBe(`keyward api-key delete ${KEY} --force`);
+    expect(finding?.remediation).toBe(`keyward api-key disable ${KEY}`);
+    expect(finding?.message).toContain(`keyward api-key enable ${KEY}`);
   });
 
   it("follows the policy's unused_key_days", () => {

@@ -21,7 +21,7 @@ describe('unused-service-account', () => {
     expect(finding).toMatchObject({ id: `unused-service-account:${SA}`, severity: 'low', subject: SA });
     expect(finding?.message).toContain(`Service account ${SA} ("batch") was created 90 days ago`);
     expect(finding?.message).toContain('owns no API keys');
-    expect(finding?.remediation).toBe(`keyward iam service-account delete ${SA} --force`);
+    expect(finding?.remediation).toBe(`keyward iam service-account disable ${SA}`);
   });
 
   it('reports an account whose keys were last used more than unused_key_days ago, not exactly that long ago', () => {

@@ -29,7 +29,7 @@ export const unusedServiceAccountRule: AdvisorRule = {
   severity: 'low',
   description:
     "A service account older than the policy's unused_key_days has no API keys, or none used within that " +
-    'window. Delete accounts nothing uses; deleting one also deletes its keys, role bindings and ACLs.',
+    'window. The fix disables it (reversible); delete it once nothing has missed it: that also deletes its keys, role bindings and ACLs.',
   evaluate(snapshot: AdvisorSnapshot): Finding[] {
     const { now, policy } = snapshot;
     const window = policy.unused_key_days;
@@ -47,8 +47,9 @@ export const unusedServiceAccountRule: AdvisorRule = {
       const message =
         `Service account ${account.id} ("${account.name}") was created ${plural(wholeDaysSince(account.created_at, now), 'day')} ago ` +
         `(${formatTime(account.created_at)}) and ${describeKeyUse(keys, lastUse, now, window)}. ` +
-        'Delete it if nothing depends on it; its keys, role bindings and ACLs go with it.';
-      const remediation = `keyward iam service-account delete ${account.id} --force`;
+        `Disable it: every key of the account stops at once, and \`keyward iam service-account enable ${account.id}\` undoes that; ` +
+        `once nothing has missed it, delete it with its keys, role bindings and ACLs (\`keyward iam service-account delete ${account.id}\`).`;
+      const remediation = `keyward iam service-account disable ${account.id}`;
       findings.push(makeFinding(unusedServiceAccountRule, account.id, message, remediation));
     }
     return findings;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, DEFAULT_POLICY, DEV_KAFKA, NOW, PROD_KAFKA, PROD_SCHEMA_REGISTRY, apiKey, msAgo, snapshot } from '../test-support/snapshot-builder.js';
+import { ALICE, DEFAULT_POLICY, DEV_KAFKA, NOW, ORDERS_APP, PROD_KAFKA, PROD_SCHEMA_REGISTRY, apiKey, msAgo, serviceAccount, snapshot } from '../test-support/snapshot-builder.js';
 import type { SnapshotApiKey } from '../types.js';
 import { userKeyInProductionRule } from './user-key-in-production.js';
 
@@ -9,7 +9,7 @@ const aliceKey = (overrides: Partial<SnapshotApiKey> = {}): SnapshotApiKey =>
 const evaluate = (...keys: SnapshotApiKey[]) => userKeyInProductionRule.evaluate(snapshot({ apiKeys: keys }));
 
 describe('user-key-in-production', () => {
-  it('reports an active user key on a production Kafka cluster, with a runnable replacement', () => {
+  it('reports an active user key on a production Kafka cluster, with a hand-over to a new service account', () => {
     const [finding, ...rest] = evaluate(aliceKey());
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({
@@ -20,10 +20,30 @@ describe('user-key-in-production', () => {
     });
     expect(finding?.message).toContain('API key ALICEPRODKEY0001 of user alice@example.com on Kafka cluster lkc-prod01');
     expect(finding?.message).toContain('environment prod (env-prod00, stage production)');
-    expect(finding?.remediation).toBe(
-      "keyward api-key create --resource lkc-prod01 --service-account <SA_ID> --description 'Replaces user key ALICEPRODKEY0001' " +
-        '&& keyward api-key delete ALICEPRODKEY0001 --force',
-    );
+    expect(finding?.remediation.split('\n')).toEqual([
+      'keyward iam rbac role-binding list --principal User:u-alice1',
+      'keyward kafka acl list --principal User:u-alice1 --cluster lkc-prod01',
+      "keyward iam service-account create app-aliceprodkey0001 --description 'Takes over user key ALICEPRODKEY0001 of alice@example.com on lkc-prod01'",
+      'keyward api-key rotate ALICEPRODKEY0001 --grace 7d --service-account app-aliceprodkey0001',
+    ]);
+    expect(finding?.message).toContain('keeps working for 7d');
+  });
+
+  it('does not create the service account again when a hand-over stopped after creating it', () => {
+    const account = serviceAccount({ id: 'sa-handov', name: 'app-aliceprodkey0001' });
+    const [finding] = userKeyInProductionRule.evaluate(snapshot({ apiKeys: [aliceKey()], serviceAccounts: [account] }));
+    expect(finding?.remediation.split('\n').at(-2)).toBe('keyward kafka acl list --principal User:u-alice1 --cluster lkc-prod01');
+    expect(finding?.remediation.split('\n').at(-1)).toBe('keyward api-key rotate ALICEPRODKEY0001 --grace 7d --service-account app-aliceprodkey0001');
+  });
+
+  it('names the service accounts that already hold keys on the resource as the alternative', () => {
+    const appKey = apiKey({ id: 'ORDERSPRODKEY001', resource_id: PROD_KAFKA });
+    const [finding] = userKeyInProductionRule.evaluate(snapshot({ apiKeys: [aliceKey(), appKey], serviceAccounts: [ORDERS_APP] }));
+    expect(finding?.message).toContain('sa-orders "orders-app" already has a key there');
+  });
+
+  it('no longer reports a key rotated out: it expires at the end of its grace', () => {
+    expect(evaluate(aliceKey({ replaced_by: 'ORDERSPRODKEY001', expires_at: msAgo(-3_600_000) }))).toEqual([]);
   });
 
   it('reports a user key on a production Schema Registry cluster', () => {
