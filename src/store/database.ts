@@ -104,6 +104,8 @@ export interface AuditEventsTable {
   api_key: string | null;
   result: string;
   event: string;
+  /** The id of the object a management event is about (`data.request.id`, or `cluster` for ACLs); null for other events. */
+  target: string | null;
   prev_hash: string;
   hash: string;
 }

@@ -60,7 +60,9 @@ async function writeLegacyStore(db: TestDatabase): Promise<{ chains: string[] }>
           keywardchain: chain, keywardseq: seq, keywardprevhash: prev,
         };
         const event = { ...unhashed, keywardhash: legacyEventHash(unhashed) } as CloudEvent;
-        await store.db.insertInto('audit_events').values(toRow(event)).execute();
+        // the schema of 0001 has no target column (migration 0006 adds it and fills it in)
+        const { target: _target, ...legacyRow } = toRow(event);
+        await store.db.insertInto('audit_events').values(legacyRow).execute();
         prev = event.keywardhash;
       }
     }

@@ -1,26 +1,17 @@
 import { once } from 'node:events';
 import { closeSync, createWriteStream, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
-import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { durationOrTimeOption, enumOption, wholeNumberOption } from '../flag-values.js';
+import { AUDIT_RESULTS, AUDIT_TYPE_NAMES } from '../../contract/enums.js';
+import { AUDIT_TIME_BOUND } from '../../contract/durations.js';
+import { colourWanted } from '../colour.js';
+import { done, notice, printObject, printRecords, terminalWidth, withListOutput, withOutput, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-import type { AuditFilterInput } from '../../services/audit/audit-query.js';
-
-/** A CloudEvent of DESIGN §4, as the server returns it. */
-interface AuditEvent {
-  id: string;
-  type: string;
-  time: string;
-  data: {
-    methodName?: string;
-    authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } };
-    requestMetadata?: { clientAddress?: string | null };
-    result?: { status?: string; reason?: string };
-  };
-  [field: string]: unknown;
-}
+import { renderEventLines, type AuditEvent } from './audit-event-lines.js';
+import type { AuditListInput } from '../../services/audit/audit-query.js';
 
 interface AuditEventList {
   data: AuditEvent[];
@@ -74,59 +65,16 @@ function writeNewFile(file: string, text: string): void {
   }
 }
 
-const TYPES = ['authentication', 'authorization', 'management'] as const;
-const RESULTS = ['success', 'failure'] as const;
 const PATH = '/keyward/v1/audit-events';
 const MAX_PAGE = 1000;
 
-function choice(flag: string, valid: readonly string[]) {
-  return (value: string): string => {
-    const lower = value.toLowerCase();
-    if (!valid.includes(lower)) throw new InvalidArgumentError(`invalid ${flag} "${value}": valid values are ${valid.join(', ')}`);
-    return lower;
-  };
-}
-
-function timeBound(flag: string) {
-  return (value: string): string => {
-    const duration = /^(\d+[smhdw])+$/.test(value);
-    const time = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(new Date(value).getTime());
-    if (!duration && !time) throw new InvalidArgumentError(`invalid ${flag} "${value}": use a duration back from now (24h, 7d, 30m) or an ISO-8601 time (2027-01-31T00:00:00Z)`);
-    return value;
-  };
-}
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`invalid ${flag} "${value}": use a whole number of 1 or more`);
-    return n;
-  };
-}
-
-const shortType = (type: string) => type.replace(/^io\.keyward\./, '');
-
-function resultOf(event: AuditEvent): string {
-  const result = event.data.result;
-  if (!result?.status) return '';
-  return result.reason ? `${result.status} (${result.reason})` : result.status;
-}
-
-const columns: Column<AuditEvent>[] = [
-  ['Time', (e) => e.time.replace(/\.\d{3}Z$/, 'Z')],
-  ['Type', (e) => shortType(e.type)],
-  ['Method', (e) => e.data.methodName ?? ''],
-  ['Principal', (e) => e.data.authenticationInfo?.principal ?? ''],
-  ['API Key', (e) => e.data.authenticationInfo?.metadata?.identifier ?? ''],
-  ['Result', resultOf],
-  ['Client', (e) => e.data.requestMetadata?.clientAddress ?? ''],
-];
-
-type FilterFlags = AuditFilterInput;
+/** The filters of `list` (`--target` included); `export` takes the time bounds. */
+type FilterFlags = Omit<AuditListInput, 'limit' | 'pageToken'>;
 
 function filterParams(o: FilterFlags): URLSearchParams {
   const params = new URLSearchParams();
-  for (const [name, value] of [['api_key', o.apiKey], ['principal', o.principal], ['type', o.type], ['result', o.result], ['since', o.since], ['until', o.until]] as const) {
+  const filters = [['api_key', o.apiKey], ['principal', o.principal], ['type', o.type], ['result', o.result], ['since', o.since], ['until', o.until], ['target', o.target]] as const;
+  for (const [name, value] of filters) {
     if (value !== undefined) params.set(name, value);
   }
   return params;
@@ -217,31 +165,35 @@ async function exportEvents(body: ReadableStream<Uint8Array>, out: string | unde
 
 export function register(program: Command): void {
   const audit = program.command('audit-log').description('List, export and verify the audit log');
-  const since = ['--since <time>', 'from this time: a duration back from now (24h, 7d) or an ISO-8601 time', timeBound('--since')] as const;
-  const until = ['--until <time>', 'up to this time (exclusive): a duration back from now or an ISO-8601 time', timeBound('--until')] as const;
+  const since = () => durationOrTimeOption('--since <time>', 'from this time: a duration back from now (24h, 7d) or an ISO-8601 time', AUDIT_TIME_BOUND);
+  const until = () => durationOrTimeOption('--until <time>', 'up to this time (exclusive): a duration back from now or an ISO-8601 time', AUDIT_TIME_BOUND);
 
-  withOutput(
+  withListOutput(
     audit
       .command('list')
-      .description('List audit events, newest first')
+      .description('List audit events, newest first: one line per event (time in UTC, who, what, target, result, client address)')
       .option('--api-key <key>', 'only events authenticated with this API key')
+      .option('--target <id>', 'only management events about this object (who created, rotated, disabled or deleted it): an API key, service account, user, role binding, cluster or environment id')
       .option('--principal <principal>', 'only events of this principal (User:sa-… or sa-…)')
-      .option('--type <type>', `${TYPES.join(', ')}`, choice('--type', TYPES))
-      .option('--result <result>', 'success, or failure (any other status)', choice('--result', RESULTS))
-      .option(...since)
-      .option(...until)
-      .option('--limit <n>', 'at most this many events', positiveInteger('--limit'), 100),
+      .addOption(enumOption('--type <type>', 'only events of this type', AUDIT_TYPE_NAMES))
+      .addOption(enumOption('--result <result>', 'success, or failure (any other status)', AUDIT_RESULTS))
+      .addOption(since())
+      .addOption(until())
+      .addOption(wholeNumberOption('--limit <n>', 'at most this many events', 1).default(100)),
   ).action(
-    withClient(async (client, o: FilterFlags & { limit: number } & OutputOptions) => {
-      await printList(await listEvents(client, o, o.limit), o.output, columns);
+    withClient(async (client, o: FilterFlags & { limit: number } & ListOutputOptions) => {
+      const events = await listEvents(client, o, o.limit);
+      if (o.output !== 'human') await printRecords(events, o.output);
+      else if (events.length === 0) notice('None found.');
+      else process.stdout.write(renderEventLines(events, { width: terminalWidth(), wide: o.wide, headers: o.headers, colour: colourWanted() }));
     }),
   );
 
   audit
     .command('export')
     .description('Export audit events as CloudEvents JSON lines, oldest first, streamed')
-    .option(...since)
-    .option(...until)
+    .addOption(since())
+    .addOption(until())
     .option('--out <file>', 'write to this file (default: stdout)')
     .action(
       withClient(async (client, o: FilterFlags & { out?: string }) => {

@@ -76,7 +76,7 @@ const AuditCheckpoint = Type.Object({
 
 const VerifyBody = Type.Object({
   anchor: Type.Optional(Type.Unknown({ description: 'A checkpoint document as keyward audit-log checkpoint wrote it' })),
-}, { additionalProperties: false });
+});
 
 const text = (description: string, maxLength = 64) => Type.Optional(Type.String({ maxLength, description }));
 
@@ -92,6 +92,7 @@ const FilterQuery = Type.Object({
 const ListQuery = Type.Composite([
   FilterQuery,
   Type.Object({
+    target: text('Only management events about this object (exact id): who created, rotated, disabled, enabled or deleted an API key, service account, user, role binding, cluster or environment'),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: `Events per page (1-${MAX_AUDIT_LIMIT}, default 100)` })),
     page_token: text('From metadata.next of the previous page', 256),
   }),
@@ -103,7 +104,7 @@ const LIST_PATH = '/keyward/v1/audit-events';
 /** The query of a page's links: the filters as resolved (absolute times), so every page shows the same window. */
 function linkQuery(page: AuditEventPage): Record<string, string | undefined> {
   const f = page.filter;
-  return { api_key: f.apiKey, principal: f.principal, type: f.type, result: f.result, since: f.since, until: f.until, limit: String(page.limit) };
+  return { api_key: f.apiKey, principal: f.principal, type: f.type, result: f.result, since: f.since, until: f.until, target: f.target, limit: String(page.limit) };
 }
 
 function presentVerification(result: VerifyResult) {
@@ -140,7 +141,7 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
   app.get(LIST_PATH, { ...common, schema: { tags, security, querystring: ListQuery, response: { 200: AuditEventList, '4xx': ErrorBody } } }, async (request) => {
     const q = request.query;
     const page = await query.list(ctx(request), {
-      apiKey: q.api_key, principal: q.principal, type: q.type, result: q.result, since: q.since, until: q.until,
+      apiKey: q.api_key, principal: q.principal, type: q.type, result: q.result, since: q.since, until: q.until, target: q.target,
       limit: q.limit === undefined ? undefined : Number(q.limit), pageToken: q.page_token,
     });
     // Keyset pages over an append-only log: no total_size, which would cost a count per page.
@@ -153,7 +154,6 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
     ...common,
     schema: {
       tags, security, querystring: FilterQuery,
-      description: 'Every matching event, oldest first, as CloudEvents JSON lines (application/x-ndjson), streamed.',
       response: { 200: Type.Unknown({ description: 'One CloudEvent per line (application/x-ndjson); a stream is never serialised' }), '4xx': ErrorBody },
     },
   }, async (request, reply) => {
@@ -170,7 +170,6 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
     ...common,
     schema: {
       tags, security, body: VerifyBody,
-      description: 'Verifies as GET does and, given `anchor` (a shipped checkpoint), that every chain it lists still exists with at least its head and that the events up to that head still hash to it.',
       response: { 200: AuditVerification, '4xx': ErrorBody },
     },
   }, async (request) => {
@@ -181,7 +180,6 @@ export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
     ...common,
     schema: {
       tags, security,
-      description: 'Verifies the whole log, then signs and stores a checkpoint of every chain\'s head (422 if the log does not verify). Same permission as verify.',
       response: { 201: AuditCheckpoint, '4xx': ErrorBody },
     },
   }, async (request, reply) => {

@@ -5,7 +5,7 @@ import { errors } from '../../domain/errors.js';
 import type { AuditEventsTable, Database } from '../../store/database.js';
 import { auditChainsRepo, supportsSingleStatementBatch, type AuditChainRow, type HeadAdvance } from '../../store/repositories/audit-chains.js';
 import type { AuditKey } from './audit-key.js';
-import { prepareEvent, type AuditInput, type CloudEvent, type PreparedEvent } from './cloud-event.js';
+import { eventTarget, prepareEvent, type AuditInput, type CloudEvent, type PreparedEvent } from './cloud-event.js';
 import { chainPrepared, GENESIS_HASH } from './chain.js';
 import { headAdvance, registerChain, type ChainIdentity } from './chain-registry.js';
 import { Mutex } from './mutex.js';
@@ -63,14 +63,19 @@ class ChainWriter {
     const { hash, json } = chainPrepared(this.key, event, this.chainJson, seq, prevHash);
     return {
       chain: this.identity.name, seq, id: event.id, time: event.time, type: event.type, method: event.method,
-      principal: event.principal, api_key: event.apiKey, result: event.result, event: json, prev_hash: prevHash, hash,
+      principal: event.principal, api_key: event.apiKey, result: event.result, event: json, prev_hash: prevHash, hash, target: event.target,
     };
   }
 }
 
 /** The indexed columns of a stored event, derived from the event itself (verify checks them against it). */
 export function toRow(event: CloudEvent) {
-  const data = event.data as { methodName: string; authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } }; result: { status: string } };
+  const data = event.data as {
+    methodName: string;
+    authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } };
+    request?: unknown;
+    result: { status: string };
+  };
   return {
     chain: event.keywardchain,
     seq: event.keywardseq,
@@ -84,6 +89,7 @@ export function toRow(event: CloudEvent) {
     event: JSON.stringify(event),
     prev_hash: event.keywardprevhash,
     hash: event.keywardhash,
+    target: eventTarget(event.type, data.request),
   };
 }
 

@@ -3,13 +3,11 @@ import { errors } from '../../domain/errors.js';
 import { auditEventsRepo, cursorOf, type AuditCursor, type AuditEventFilter } from '../../store/repositories/audit-events.js';
 import { organizationCrn } from '../../domain/crn.js';
 import type { CallContext, ServiceDeps } from '../context.js';
-import type { AuditType, CloudEvent } from './cloud-event.js';
+import { MAX_EVENT_TARGET, type CloudEvent } from './cloud-event.js';
 import { storedCloudEvent } from './stored-event.js';
 
-export const AUDIT_TYPES = { authentication: 'io.keyward.authentication', authorization: 'io.keyward.authorization', management: 'io.keyward.management' } as const satisfies Record<string, AuditType>;
-export type AuditTypeName = keyof typeof AUDIT_TYPES;
-export const AUDIT_RESULTS = ['success', 'failure'] as const;
-export type AuditResultName = (typeof AUDIT_RESULTS)[number];
+import { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName } from '../../contract/enums.js';
+export { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName };
 
 export const DEFAULT_AUDIT_LIMIT = 100;
 export const MAX_AUDIT_LIMIT = 1000;
@@ -27,6 +25,8 @@ export interface AuditFilterInput {
 }
 
 export interface AuditListInput extends AuditFilterInput {
+  /** Only management events about this object: an API key, service account, user, role binding, cluster or environment id. */
+  target?: string;
   limit?: number;
   pageToken?: string;
 }
@@ -39,6 +39,7 @@ export interface ResolvedAuditFilter {
   result?: AuditResultName;
   since?: string;
   until?: string;
+  target?: string;
 }
 
 export interface AuditEventPage {
@@ -89,6 +90,12 @@ export function resolveAuditFilter(input: AuditFilterInput, now: Date): Resolved
   return filter;
 }
 
+function resolveTarget(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length > MAX_EVENT_TARGET || /\s/.test(value)) throw errors.invalidFilter(`target must be an object id such as an API key or sa-abc123 (got "${value}")`);
+  return value;
+}
+
 function repositoryFilter(filter: ResolvedAuditFilter): AuditEventFilter {
   return {
     apiKey: filter.apiKey,
@@ -97,6 +104,7 @@ function repositoryFilter(filter: ResolvedAuditFilter): AuditEventFilter {
     result: filter.result,
     since: filter.since,
     until: filter.until,
+    target: filter.target,
   };
 }
 
@@ -132,7 +140,9 @@ export function createAuditQueryService(deps: Pick<ServiceDeps, 'db' | 'clock' |
     async list(ctx: CallContext, input: AuditListInput): Promise<AuditEventPage> {
       await mayRead(ctx);
       const limit = validLimit(input.limit);
-      const filter = resolveAuditFilter(input, deps.clock());
+      const filter: ResolvedAuditFilter = resolveAuditFilter(input, deps.clock());
+      const target = resolveTarget(input.target);
+      if (target !== undefined) filter.target = target;
       const after = input.pageToken ? decodePageToken(input.pageToken) : undefined;
       const rows = await auditEventsRepo.listNewestFirst(deps.db, repositoryFilter(filter), limit + 1, after);
       const shown = rows.slice(0, limit);

@@ -48,7 +48,7 @@ export interface VerifyOptions {
   now: Date;
 }
 
-const INDEXED_COLUMNS = ['chain', 'seq', 'id', 'time', 'type', 'method', 'principal', 'api_key', 'result', 'prev_hash', 'hash'] as const;
+const INDEXED_COLUMNS = ['chain', 'seq', 'id', 'time', 'type', 'method', 'principal', 'api_key', 'result', 'prev_hash', 'hash', 'target'] as const;
 const DAY_MS = 86_400_000;
 
 function parseEvent(text: string): Record<string, unknown> | undefined {

@@ -1,8 +1,8 @@
 import { uuidv7 } from './event-id.js';
 import { maskSecretsInText, maskSecretsInValue } from '../../domain/mask-secrets.js';
 
-export type AuditType = 'io.keyward.authentication' | 'io.keyward.authorization' | 'io.keyward.management';
-export type AuditStatus = 'SUCCESS' | 'UNAUTHENTICATED' | 'UNAUTHORIZED' | 'FAILURE';
+import type { AuditStatus, AuditType } from '../../contract/enums.js';
+export type { AuditStatus, AuditType };
 
 export interface AuditInput {
   type: AuditType;
@@ -58,6 +58,26 @@ export interface PreparedEvent {
   readonly principal: string | null;
   readonly apiKey: string | null;
   readonly result: AuditStatus;
+  /** The `target` column: `eventTarget` of the event. */
+  readonly target: string | null;
+}
+
+const MANAGEMENT: AuditType = 'io.keyward.management';
+/** The width of the `target` column. */
+export const MAX_EVENT_TARGET = 64;
+
+/**
+ * The id of the object a management event is about, for `audit-log list --target`: its details'
+ * `id` (the key, account, user, role binding, cluster or environment changed), else their `cluster`
+ * (ACL changes name the cluster, not an ACL id); null for other events and for a value longer than
+ * the column. The same rule fills the column when written and checks it in `audit-log verify`
+ * (migration 0006 applied it to the events stored before).
+ */
+export function eventTarget(type: string, request: unknown): string | null {
+  if (type !== MANAGEMENT || request === null || typeof request !== 'object') return null;
+  const { id, cluster } = request as { id?: unknown; cluster?: unknown };
+  const value = typeof id === 'string' ? id : typeof cluster === 'string' ? cluster : null;
+  return value !== null && value.length <= MAX_EVENT_TARGET ? value : null;
 }
 
 const str = JSON.stringify;
@@ -96,6 +116,14 @@ export function maskedCanonicalJson(value: unknown): string {
     first = false;
   }
   return out + '}';
+}
+
+/** `eventTarget` of the event as stored, whose strings are masked. */
+function targetOfInput(input: AuditInput): string | null {
+  const details = input.details;
+  if (details === undefined) return null;
+  const masked = (value: unknown) => (typeof value === 'string' ? maskSecretsInText(value) : value);
+  return eventTarget(input.type, { id: masked(details.id), cluster: masked(details.cluster) });
 }
 
 function nullable(value: string | undefined): string {
@@ -144,5 +172,6 @@ export function prepareEvent(source: string, input: AuditInput, now: Date): Prep
     principal: principal ?? null,
     apiKey: apiKey ?? null,
     result: input.status,
+    target: targetOfInput(input),
   };
 }

@@ -29,7 +29,7 @@ function normalise(row: AuditChainRow): AuditChainRow {
 export const ADVANCE_HEAD_SQL = 'UPDATE audit_chains SET head_seq = ?, head_hash = ?, head_mac = ? WHERE name = ? AND head_seq = ? AND head_hash = ?';
 
 /** The audit event columns in their stored order: one row of a batch is these values. */
-export const AUDIT_EVENT_COLUMNS = ['chain', 'seq', 'id', 'time', 'type', 'method', 'principal', 'api_key', 'result', 'event', 'prev_hash', 'hash'] as const;
+export const AUDIT_EVENT_COLUMNS = ['chain', 'seq', 'id', 'time', 'type', 'method', 'principal', 'api_key', 'result', 'event', 'prev_hash', 'hash', 'target'] as const;
 
 /** The SQL of one audit event row, for the SQLite batch writer thread. */
 export const INSERT_AUDIT_EVENT_SQL = `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS.join(', ')}) VALUES (${AUDIT_EVENT_COLUMNS.map(() => '?').join(', ')})`;

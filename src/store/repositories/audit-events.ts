@@ -17,6 +17,8 @@ export interface AuditEventFilter {
   since?: string;
   /** Exclusive upper bound on `time`. */
   until?: string;
+  /** Management events about this object: the `target` column, matched exactly. */
+  target?: string;
 }
 
 /** Position in the (time, chain, seq) order: the keyset of pagination and export. */
@@ -37,6 +39,7 @@ function applyFilter(query: AuditQuery, filter: AuditEventFilter): AuditQuery {
   if (filter.result === 'failure') q = q.where('result', '<>', 'SUCCESS');
   if (filter.since !== undefined) q = q.where('time', '>=', filter.since);
   if (filter.until !== undefined) q = q.where('time', '<', filter.until);
+  if (filter.target !== undefined) q = q.where('target', '=', filter.target);
   return q;
 }
 
