@@ -27,6 +27,6 @@ export function register(program: Command): void {
     .description('Candidates of one kind (context, environment, api-key, …) for the completion scripts')
     .action(async (kind: string) => {
       const candidates = await idCandidates(kind);
-      process.stdout.write(candidates.map(([word, description]) => `${word}\t${description.replace(/\s+/g, ' ')}\n`).join(''));
+      process.stdout.write(candidates.map(([word, description]) => `${word}\t${description}\n`).join(''));
     });
 }

@@ -1,5 +1,6 @@
 import { ApiClient, resolveConnection } from '../client.js';
 import { readConfigFile } from '../config.js';
+import { escapeForTerminal } from '../terminal-text.js';
 
 /** A completion candidate: the word, and a few words about it for shells that show them. */
 export type Candidate = [word: string, description: string];
@@ -45,12 +46,26 @@ export async function idCandidates(kind: string, env: NodeJS.ProcessEnv = proces
   try {
     if (kind === 'context') {
       const config = readConfigFile(env);
-      return Object.entries(config.contexts).map(([name, context]) => [name, context.url ?? '']);
+      return safeCandidates(Object.entries(config.contexts).map(([name, context]) => [name, context.url ?? '']));
     }
-    const load = fromServer[kind];
-    if (!load) return [];
-    return await load(new ApiClient(resolveConnection(env), COMPLETION_TIMEOUT_MS));
+    if (!Object.hasOwn(fromServer, kind)) return [];
+    const load = fromServer[kind] as (client: ApiClient) => Promise<Candidate[]>;
+    return safeCandidates(await load(new ApiClient(resolveConnection(env), COMPLETION_TIMEOUT_MS)));
   } catch {
     return [];
   }
+}
+
+/** The characters of every id and context name keyward makes; nothing a shell would expand or split. */
+const SAFE_WORD = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/**
+ * Candidates a shell may take as they are: words are what the server answers, and a shell's word
+ * list may expand them (bash's `compgen -W` runs `$(…)`), so any word that is not plainly an id is
+ * dropped; descriptions go on one line, with control characters escaped.
+ */
+export function safeCandidates(candidates: Candidate[]): Candidate[] {
+  return candidates
+    .filter(([word]) => SAFE_WORD.test(word))
+    .map(([word, description]) => [word, escapeForTerminal(String(description)).replace(/\s+/g, ' ').trim()]);
 }
