@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { CliError } from './cli-error.js';
-import { readConfigFile, savedContextNames, type CliContext } from './config.js';
+import { currentContext, readConfigFile, savedContextNames, type CliContext } from './config.js';
 
 export interface Connection {
   url: string;
@@ -9,10 +9,18 @@ export interface Connection {
   environment?: string;
 }
 
-/** Environment variables override the current saved context, so scripts and CI need no login. */
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * Environment variables override the current saved context, so scripts and CI need no login. A
+ * `KEYWARD_URL` naming another server than the context's takes nothing from the context: the
+ * saved key and secret are only ever sent to the server they were saved for.
+ */
 export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connection {
   const config = readConfigFile(env);
-  const context: CliContext = config.current_context ? (config.contexts[config.current_context] ?? {}) : {};
+  const saved: CliContext = currentContext(config) ?? {};
+  const sameServer = !env.KEYWARD_URL || (saved.url !== undefined && withoutTrailingSlash(env.KEYWARD_URL) === withoutTrailingSlash(saved.url));
+  const context: CliContext = sameServer ? saved : {};
   const url = env.KEYWARD_URL || context.url;
   const key = env.KEYWARD_API_KEY || context.api_key;
   const secret = env.KEYWARD_API_SECRET || context.api_secret;
@@ -22,8 +30,11 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
     }
     throw new CliError('Not logged in: run keyward login --url URL, or set KEYWARD_URL, KEYWARD_API_KEY and KEYWARD_API_SECRET');
   }
-  if (!key || !secret) throw new CliError('No API key: run keyward login, or set KEYWARD_API_KEY and KEYWARD_API_SECRET');
-  return { url: url.replace(/\/+$/, ''), key, secret, environment: context.environment };
+  if (!key || !secret) {
+    if (!sameServer) throw new CliError(`No API key for ${url}: the saved context is for ${saved.url}; set KEYWARD_API_KEY and KEYWARD_API_SECRET too, or log in to that server`);
+    throw new CliError('No API key: run keyward login, or set KEYWARD_API_KEY and KEYWARD_API_SECRET');
+  }
+  return { url: withoutTrailingSlash(url), key, secret, environment: context.environment };
 }
 
 /** The response headers the commands read (a `Headers`-like getter, without loading fetch). */

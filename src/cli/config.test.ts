@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
-import { checkContextName, contextNameFor, findContext, hasSavedContext, parseConfig, readConfig, readConfigFile, saveContext, writeConfig } from './config.js';
+import { checkContextName, contextNameFor, currentContext, findContext, hasSavedContext, parseConfig, readConfigFile, saveContext, setCurrentEnvironment } from './config.js';
 
 describe('parseConfig', () => {
   it('reads the contexts and the current one', () => {
@@ -63,11 +63,26 @@ describe('the config file', () => {
     expect(hasSavedContext(env())).toBe(true);
   });
 
-  it('changes the current context with writeConfig, migrating an old file to contexts', () => {
+  it('sets the current context\'s environment, migrating an old file to contexts', () => {
     writeFileSync(join(home, 'config.json'), JSON.stringify({ url: 'http://h:1', api_key: 'K', api_secret: 'S' }));
-    expect(readConfig(env())).toEqual({ url: 'http://h:1', api_key: 'K', api_secret: 'S' });
-    writeConfig({ ...readConfig(env()), environment: 'env-abc123' }, env());
+    expect(currentContext(readConfigFile(env()))).toEqual({ url: 'http://h:1', api_key: 'K', api_secret: 'S' });
+    setCurrentEnvironment('env-abc123', env());
     expect(readConfigFile(env())).toEqual({ current_context: 'default', contexts: { default: { url: 'http://h:1', api_key: 'K', api_secret: 'S', environment: 'env-abc123' } } });
+  });
+
+  it('refuses to set an environment with no current context, leaving the saved ones alone', () => {
+    saveContext('default', { url: 'http://h:1', api_key: 'K', api_secret: 'S' }, env());
+    const config = readConfigFile(env());
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ contexts: config.contexts }));
+    expect(() => setCurrentEnvironment('env-abc123', env())).toThrow('No current context');
+    expect(readConfigFile(env()).contexts).toEqual({ default: { url: 'http://h:1', api_key: 'K', api_secret: 'S' } });
+  });
+
+  it('takes no inherited property for a context name', () => {
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ current_context: 'toString', contexts: {} }));
+    const config = readConfigFile(env());
+    expect(config.current_context).toBeUndefined();
+    expect(() => findContext(config, 'toString')).toThrow('Context "toString" not found');
   });
 
   it('that is not JSON is an error naming it', () => {

@@ -51,7 +51,7 @@ export function parseConfig(parsed: unknown): CliConfig {
   if (raw.contexts && typeof raw.contexts === 'object' && !Array.isArray(raw.contexts)) {
     const contexts: Record<string, CliContext> = {};
     for (const [name, value] of Object.entries(raw.contexts as Record<string, unknown>)) if (name !== '__proto__') contexts[name] = contextFrom(value);
-    const current = typeof raw.current_context === 'string' && raw.current_context in contexts ? raw.current_context : undefined;
+    const current = typeof raw.current_context === 'string' && Object.hasOwn(contexts, raw.current_context) ? raw.current_context : undefined;
     return { current_context: current, contexts };
   }
   const legacy = contextFrom(raw);
@@ -84,17 +84,23 @@ export function writeConfigFile(config: CliConfig, env: NodeJS.ProcessEnv = proc
   return path;
 }
 
-/** The current context's fields; empty when there is none. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): CliContext {
-  const config = readConfigFile(env);
-  return config.current_context ? (config.contexts[config.current_context] ?? {}) : {};
+/** The current context, if one is current and saved. */
+export function currentContext(config: CliConfig): CliContext | undefined {
+  const name = config.current_context;
+  return name !== undefined && Object.hasOwn(config.contexts, name) ? config.contexts[name] : undefined;
 }
 
-/** Replaces the current context's fields (creating the context `default` when none is current). */
-export function writeConfig(context: CliContext, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Sets the current context's environment (`environment use`). Without a current context there is
+ * nothing to set it on: an error, never a new context of just an environment.
+ */
+export function setCurrentEnvironment(environment: string, env: NodeJS.ProcessEnv = process.env): string {
   const config = readConfigFile(env);
-  const name = config.current_context ?? LEGACY_CONTEXT_NAME;
-  return writeConfigFile({ current_context: name, contexts: { ...config.contexts, [name]: contextFrom(context) } }, env);
+  const context = currentContext(config);
+  if (!context || config.current_context === undefined) {
+    throw new CliError(`No current context to keep the environment in: run keyward login --url URL or keyward context use NAME (saved contexts: ${savedContextNames(config)})`);
+  }
+  return writeConfigFile({ current_context: config.current_context, contexts: { ...config.contexts, [config.current_context]: contextFrom({ ...context, environment }) } }, env);
 }
 
 /** Saves (or overwrites) the context `name` and makes it the current one. */
@@ -130,7 +136,7 @@ export function savedContextNames(config: CliConfig): string {
 
 /** The context `name`, or exit 1 naming it and the saved ones. */
 export function findContext(config: CliConfig, name: string): CliContext {
-  const context = config.contexts[name];
+  const context = Object.hasOwn(config.contexts, name) ? config.contexts[name] : undefined;
   if (!context) throw new CliError(`Context "${name}" not found; saved contexts: ${savedContextNames(config)}`);
   return context;
 }

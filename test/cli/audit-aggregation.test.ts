@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 
 /** The real binary: `--audit-aggregate-window`, the aggregated event in `audit-log list`, shutdown sealing the open window. */
@@ -11,10 +11,6 @@ interface ListedEvent {
   type: string;
   time: string;
   data: { methodName: string; count?: number; firstTime?: string; lastTime?: string; requestMetadata?: { requestId: string | null }; result: { status: string } };
-}
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
 }
 
 const N = 7;
@@ -50,8 +46,10 @@ describe.each(DIALECTS)('aggregated audit events through the binary on $name', (
   let home: string;
   let server: ServerProcess | undefined;
   let key: { key: string; secret: string };
-  // the saved context names the first server's port: later ones are reached through KEYWARD_URL
-  const kw = (...args: string[]) => runCli(args, { ...(server as ServerProcess).env, KEYWARD_URL: (server as ServerProcess).url });
+  let admin: { key: string; secret: string };
+  // the saved context names the first server's port: the same store restarted on another port is
+  // reached through KEYWARD_URL, with the administrator's key given too (a saved key goes only to its own URL)
+  const kw = (...args: string[]) => runCli(args, { ...(server as ServerProcess).env, KEYWARD_URL: (server as ServerProcess).url, KEYWARD_API_KEY: admin.key, KEYWARD_API_SECRET: admin.secret });
   const json = async <T>(...args: string[]): Promise<T> => {
     const result = await kw(...args, '-o', 'json');
     expect(result.code, result.stderr).toBe(0);
@@ -64,6 +62,7 @@ describe.each(DIALECTS)('aggregated audit events through the binary on $name', (
     db = await create();
     home = mkdtempSync(join(tmpdir(), 'keyward-home-'));
     server = await startServerProcess([...storeArgs(db), '--audit-aggregate-window', '1s'], {}, { home });
+    admin = { key: server.key, secret: server.secret };
     const cluster = await json<{ id: string }>('kafka', 'cluster', 'create', 'counted', '--cloud', 'aws', '--region', 'us-east-1');
     const sa = (await json<{ id: string }>('iam', 'service-account', 'create', 'counted-app', '--description', 'd')).id;
     const created = await json<{ key: string; secret: string }>('api-key', 'create', '--service-account', sa, '--resource', cluster.id);

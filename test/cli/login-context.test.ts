@@ -54,9 +54,16 @@ describe('login, logout, the saved context and the KEYWARD_* overrides', () => {
   it('takes the secret from KEYWARD_API_SECRET, and the environment overrides the saved context', async () => {
     const viaEnv = await runCli(['login', '--url', server.url, '--api-key', server.key], { ...env(), KEYWARD_API_SECRET: server.secret });
     expect(viaEnv.code).toBe(0);
-    const overridden = await runCli(['iam', 'user', 'list'], { ...env(), KEYWARD_URL: 'http://127.0.0.1:9' });
+    // another server's URL takes nothing from the saved context: its key and secret stay with their server
+    const otherServer = await runCli(['iam', 'user', 'list'], { ...env(), KEYWARD_URL: 'http://127.0.0.1:9' });
+    expect(otherServer.code).toBe(1);
+    expect(otherServer.stderr).toContain(`No API key for http://127.0.0.1:9: the saved context is for ${server.url}`);
+    const overridden = await runCli(['iam', 'user', 'list'], { ...env(), KEYWARD_URL: 'http://127.0.0.1:9', KEYWARD_API_KEY: server.key, KEYWARD_API_SECRET: server.secret });
     expect(overridden.code).toBe(1);
     expect(overridden.stderr).toContain('Cannot reach the keyward server at http://127.0.0.1:9');
+    // the saved server's own URL, spelled with a trailing slash, is the same server
+    const sameServer = await runCli(['iam', 'user', 'list', '-o', 'json'], { ...env(), KEYWARD_URL: `${server.url}/` });
+    expect(sameServer.code, sameServer.stderr).toBe(0);
     const wrongSecret = await runCli(['iam', 'user', 'list'], { ...env(), KEYWARD_API_SECRET: 'kw_wrong' });
     expect(wrongSecret.code).toBe(1);
   });

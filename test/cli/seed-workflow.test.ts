@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
 
 describe.each(DIALECTS)('the seed workflow through the keyward binary on $name', ({ name, skip, create }) => {
   let db: TestDatabase;
@@ -117,7 +113,7 @@ describe.each(DIALECTS)('the seed workflow through the keyward binary on $name',
     expect(wrong.stderr).toContain('Invalid API key or secret');
     expect(wrong.stderr).not.toContain('kw_x');
 
-    const down = await runCli(['api-key', 'list'], { ...server.env, KEYWARD_URL: 'http://127.0.0.1:9' });
+    const down = await runCli(['api-key', 'list'], { ...server.env, KEYWARD_URL: 'http://127.0.0.1:9', KEYWARD_API_KEY: server.key, KEYWARD_API_SECRET: server.secret });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/Cannot reach the keyward server at http:\/\/127\.0\.0\.1:9/);
 

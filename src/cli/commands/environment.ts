@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { encode, connect } from '../client.js';
-import { readConfig, writeConfig } from '../config.js';
+import { setCurrentEnvironment } from '../config.js';
 import { done, notice, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .action(async (id: string) => {
       const client = connect();
       await client.get(`/org/v2/environments/${encode(id)}`);
-      writeConfig({ ...readConfig(), environment: id });
+      setCurrentEnvironment(id);
       notice(`Now using "${id}" as the default (active) environment.`);
     });
 }

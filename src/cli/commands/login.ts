@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../client.js';
 import { CliError, usageError } from '../cli-error.js';
-import { checkContextName, configPath, contextNameFor, readConfigFile, saveContext, writeConfigFile } from '../config.js';
+import { checkContextName, configPath, contextNameFor, currentContext, readConfigFile, saveContext, writeConfigFile } from '../config.js';
 import { ask, isInteractive, readStdin } from '../prompt.js';
 import { notice } from '../output.js';
 
@@ -41,7 +41,8 @@ export function register(program: Command): void {
       }
       const secret = await readSecret(options.secretStdin);
       const who = await new ApiClient({ url, key, secret }).get<WhoAmI>('/keyward/v1/whoami');
-      const previous = readConfigFile().contexts[name];
+      const saved = readConfigFile();
+      const previous = Object.hasOwn(saved.contexts, name) ? saved.contexts[name] : undefined;
       // The environment chosen with `environment use` stays when the context still names the same server.
       const environment = previous?.url === url ? previous.environment : undefined;
       saveContext(name, { url, api_key: key, api_secret: secret, environment });
@@ -54,7 +55,7 @@ export function register(program: Command): void {
     .action(() => {
       const config = readConfigFile();
       const name = config.current_context;
-      const context = name ? config.contexts[name] : undefined;
+      const context = currentContext(config);
       if (!name || !context || (!context.api_key && !context.api_secret)) {
         notice('Not logged in.');
         return;
