@@ -1,8 +1,5 @@
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs, runOnStore } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 
 interface CloudEvent {
@@ -13,25 +10,6 @@ interface CloudEvent {
     authenticationInfo?: { principal: string | null; metadata: { identifier?: string } };
     request?: { id?: string; new_key?: string; replaces?: string };
   };
-}
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
-
-/** Runs one statement against the store behind the server's back, as an attacker with database access would. */
-async function tamper(db: TestDatabase, statement: string, id: string): Promise<void> {
-  if (db.options.databaseUrl) {
-    const client = new pg.Client({ connectionString: db.options.databaseUrl });
-    await client.connect();
-    await client.query(statement.replace('?', '$1'), [id]);
-    await client.end();
-    return;
-  }
-  const sqlite = new SQLite(join(db.options.dataDir as string, 'keyward.db'));
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.prepare(statement).run(id);
-  sqlite.close();
 }
 
 /**
@@ -123,6 +101,11 @@ describe.each(DIALECTS)('keyward audit-log list --target on $name', ({ name, ski
     expect((await about(cluster?.id as string)).map((e) => e.data.methodName)).toEqual(['cmk.CreateCluster']);
   });
 
+  it.skipIf(skip)(`finds the bootstrap that created the administrator's key (${name})`, async () => {
+    const events = await about(server.key);
+    expect(events.map((e) => e.data.methodName)).toContain('keyward.Bootstrap');
+  });
+
   it.skipIf(skip)(`prints one line per event that fits 80 columns: time, who, what, target, result, from (${name})`, async () => {
     const human = await kw(['audit-log', 'list', '--target', key], { COLUMNS: '80' });
     expect(human.code, human.stderr).toBe(0);
@@ -147,7 +130,7 @@ describe.each(DIALECTS)('keyward audit-log list --target on $name', ({ name, ski
   it.skipIf(skip)(`audit-log verify checks the target column against the event (${name})`, async () => {
     expect((await kw(['audit-log', 'verify'])).code).toBe(0);
     const [created] = (await about(key)).slice(-1);
-    await tamper(db, "update audit_events set target = 'SOMEOTHERKEY0000' where id = ?", created?.id as string);
+    await runOnStore(db, "update audit_events set target = 'SOMEOTHERKEY0000' where id = ?", created?.id as string);
     const broken = await kw(['audit-log', 'verify']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`audit event ${created?.id}`);

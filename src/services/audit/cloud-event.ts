@@ -68,15 +68,16 @@ export const MAX_EVENT_TARGET = 64;
 
 /**
  * The id of the object a management event is about, for `audit-log list --target`: its details'
- * `id` (the key, account, user, role binding, cluster or environment changed), else their `cluster`
- * (ACL changes name the cluster, not an ACL id); null for other events and for a value longer than
+ * `id` (the key, account, user, role binding, cluster or environment changed), else their `api_key`
+ * (the key that bootstrap and recover-admin create), else their `cluster` (ACL changes name the
+ * cluster, not an ACL id); null for other events and for a value longer than
  * the column. The same rule fills the column when written and checks it in `audit-log verify`
  * (migration 0006 applied it to the events stored before).
  */
 export function eventTarget(type: string, request: unknown): string | null {
   if (type !== MANAGEMENT || request === null || typeof request !== 'object') return null;
-  const { id, cluster } = request as { id?: unknown; cluster?: unknown };
-  const value = typeof id === 'string' ? id : typeof cluster === 'string' ? cluster : null;
+  const { id, api_key: apiKey, cluster } = request as { id?: unknown; api_key?: unknown; cluster?: unknown };
+  const value = typeof id === 'string' ? id : typeof apiKey === 'string' ? apiKey : typeof cluster === 'string' ? cluster : null;
   return value !== null && value.length <= MAX_EVENT_TARGET ? value : null;
 }
 
@@ -123,7 +124,7 @@ function targetOfInput(input: AuditInput): string | null {
   const details = input.details;
   if (details === undefined) return null;
   const masked = (value: unknown) => (typeof value === 'string' ? maskSecretsInText(value) : value);
-  return eventTarget(input.type, { id: masked(details.id), cluster: masked(details.cluster) });
+  return eventTarget(input.type, { id: masked(details.id), api_key: masked(details.api_key), cluster: masked(details.cluster) });
 }
 
 function nullable(value: string | undefined): string {

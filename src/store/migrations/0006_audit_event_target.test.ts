@@ -38,6 +38,7 @@ describe.each(DIALECTS)('migration 0006 (audit event target) on $name', ({ skip,
       [MANAGEMENT, { id: 'UTT6WDRXX7FHD2GV', owner: 'sa-abc123' }],
       [MANAGEMENT, { cluster: 'lkc-abc123', acls: [] }],
       [MANAGEMENT, { changes: {} }],
+      [MANAGEMENT, { user: 'u-abc123', api_key: 'ADMINKEY00000000' }],
       [MANAGEMENT, undefined],
       [MANAGEMENT, { id: 'x'.repeat(65) }],
       [MANAGEMENT, undefined, 'not json'],
@@ -51,7 +52,7 @@ describe.each(DIALECTS)('migration 0006 (audit event target) on $name', ({ skip,
 
     await migrateToLatest(store.db);
     const stored = await store.db.selectFrom('audit_events').select(['seq', 'target']).orderBy('seq').execute();
-    expect(stored.slice(0, 7).map((r) => r.target)).toEqual(['UTT6WDRXX7FHD2GV', 'lkc-abc123', null, null, null, null, null]);
+    expect(stored.slice(0, 8).map((r) => r.target)).toEqual(['UTT6WDRXX7FHD2GV', 'lkc-abc123', null, 'ADMINKEY00000000', null, null, null, null]);
     expect(stored.map((r) => r.target)).toEqual(cases.map(([type, request]) => eventTarget(type, request)));
   });
 });

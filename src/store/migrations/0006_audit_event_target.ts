@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
  * `audit-log list --target ID` (DESIGN §2): the id of the object a management event is about, as a
  * column with an index on (target, time), so that "who created, rotated, disabled or deleted this
  * key" is an index look-up. The value is `data.request.id` of an `io.keyward.management` event, else
- * its `data.request.cluster` (ACL changes), when a string of at most 64 characters; null otherwise.
+ * its `data.request.api_key` (bootstrap, recover-admin), else its `data.request.cluster` (ACL changes), when a string of at most 64 characters; null otherwise.
  * Existing management events are filled in by that same rule from their stored JSON (one that no
  * longer parses stays null; `audit-log verify` reports it). Frozen in time: it must not import
  * application code.
@@ -21,8 +21,8 @@ function targetOf(eventText: string): string | null {
     return null;
   }
   if (request === null || typeof request !== 'object') return null;
-  const { id, cluster } = request as { id?: unknown; cluster?: unknown };
-  const value = typeof id === 'string' ? id : typeof cluster === 'string' ? cluster : null;
+  const { id, api_key: apiKey, cluster } = request as { id?: unknown; api_key?: unknown; cluster?: unknown };
+  const value = typeof id === 'string' ? id : typeof apiKey === 'string' ? apiKey : typeof cluster === 'string' ? cluster : null;
   return value !== null && value.length <= MAX_TARGET ? value : null;
 }
 
