@@ -157,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   // As each route is registered: its body refuses fields it does not define (422 naming the field),
   // and its operation gets its summary, description and example body (operation-docs.ts).
-  const docs = operationDocs({ organization: options.services.deps.organizationId, publicUrl: options.publicUrl });
+  const docs = operationDocs({ publicUrl: options.publicUrl });
   app.addHook('onRoute', (route) => {
     const body = route.schema?.body as TSchema | undefined;
     const schema = body === undefined ? route.schema : { ...route.schema, body: unknownFieldsRefused(body) };

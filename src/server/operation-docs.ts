@@ -1,8 +1,8 @@
 /**
  * What `/openapi.json` and `/docs` say about each operation: a summary, a description and, for an
  * operation with a request body, an example body the route accepts as it is (the ids in it are
- * realistic placeholders: sent to a fresh server they name objects that do not exist; the organization
- * is the server's own). app.ts applies the table to every route as it is registered, so route files stay thin; test/api/openapi-docs.test.ts
+ * realistic placeholders: sent to a fresh server they name objects that do not exist, and the
+ * organization is a placeholder too, since `/openapi.json` answers without credentials). app.ts applies the table to every route as it is registered, so route files stay thin; test/api/openapi-docs.test.ts
  * fails when an operation is missing here or an example does not fit its schema.
  */
 import type { FastifySchema } from 'fastify';
@@ -18,6 +18,8 @@ export interface OperationDoc {
   responses?: Record<string, unknown>;
 }
 
+/** Not the server's organization: the document is public, the organization id is not. */
+export const EXAMPLE_ORGANIZATION = '6c1f3d2e-8a4b-4f7e-9d21-5b0a7c3e9f18';
 const ENV = 'env-7kq2mz';
 const LKC = 'lkc-3xw9pd';
 const SA = 'sa-9wt4hq';
@@ -29,10 +31,11 @@ const DELETED = 'Answers 204; the `X-Keyward-Deleted` header counts what was del
 const PAGED = 'Paged: `page_size` (1-100, default 10) and `page_token` from `metadata.next`.';
 
 /**
- * Keyed by the method and the route as Fastify spells it (`:id`). The organization and the public URL
- * are this server's, so that the CRNs and links in the examples are ones the reader can use.
+ * Keyed by the method and the route as Fastify spells it (`:id`). The public URL is this server's, so
+ * that the links in the examples are ones the reader can use.
  */
-export function operationDocs({ organization, publicUrl }: { organization: string; publicUrl: string }): Readonly<Record<string, OperationDoc>> {
+export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Record<string, OperationDoc>> {
+  const organization = EXAMPLE_ORGANIZATION;
   const metadata = (path: string, resourceName: string) => ({
     self: `${publicUrl}${path}`,
     resource_name: `crn://keyward/organization=${organization}/${resourceName}`,

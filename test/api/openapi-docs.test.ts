@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { createSqliteDir } from '../helpers/databases.js';
 import { startHarness, type ApiHarness } from './support.js';
 import { FORM_TYPE, exampleOf, operations, requestUrl, type OpenApiDocument, type Operation } from './openapi-sweep.js';
+import { EXAMPLE_ORGANIZATION } from '../../src/server/operation-docs.js';
 
 /**
  * `/docs` is usable (issue 12): every operation of `/openapi.json` has a summary and a description,
@@ -68,11 +69,19 @@ describe('the OpenAPI document describes every operation', () => {
     expect(checked).toBeGreaterThanOrEqual(6);
   });
 
+  it('does not tell the server\'s organization id to a caller without credentials', async () => {
+    const res = await h.call({ method: 'GET', url: '/openapi.json', auth: null });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain(h.admin.organization);
+    expect(res.body).toContain(EXAMPLE_ORGANIZATION);
+  });
+
   it('sends every example body to its route and is not refused for the body', async () => {
     const answers: string[] = [];
     for (const op of all.filter((o) => o.body !== undefined)) {
       for (const [type, media] of Object.entries(op.body!)) {
-        const example = exampleOf(media);
+        // the documents' organization is a placeholder (they are public): here, the server's own
+        const example = JSON.parse(JSON.stringify(exampleOf(media)).replaceAll(EXAMPLE_ORGANIZATION, h.admin.organization)) as unknown;
         const payload = type === FORM_TYPE ? new URLSearchParams(example as Record<string, string>).toString() : (example as object);
         const res = await h.call({ method: op.method as 'POST', url: requestUrl(op.path), headers: { 'content-type': type }, payload });
         answers.push(`${op.name} -> ${res.statusCode}`);
