@@ -83,7 +83,8 @@ function humanText(value: unknown, options: ColumnOptions, place: 'list' | 'desc
   const text = plainText(value);
   if (text === '') return options.ifNone ?? '';
   if (options.kind === 'time' || options.kind === 'expiry') {
-    return place === 'list' ? relativeTime(text, now) : describedTime(text, now, options.kind === 'expiry' ? 'up' : 'down');
+    // a value that is not a time comes back as it was: printable like any other text
+    return printable(place === 'list' ? relativeTime(text, now) : describedTime(text, now, options.kind === 'expiry' ? 'up' : 'down'));
   }
   return printable(text);
 }

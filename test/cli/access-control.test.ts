@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type CliResult, type ServerProcess } from '../helpers/cli.js';
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
 
 interface Binding {
   id: string;
@@ -199,7 +195,7 @@ describe.each(DIALECTS)('access control through the keyward binary on $name', ({
       await failure(2, ['iam', 'rbac', 'role-binding', 'list', '--role', 'Nobody'], 'invalid --role "Nobody": valid values are OrganizationAdmin,');
       const human = await kw('iam', 'rbac', 'role-binding', 'list', '--principal', `User:${user}`);
       expect(human.code).toBe(0);
-      expect(human.stdout).toContain('CRN Pattern');
+      expect(human.stdout).toContain('Scope');
       expect(human.stdout).toContain(created.environment!.id);
     });
 

@@ -25,7 +25,7 @@ describe('keyward scan prints hostile file names escaped', () => {
   });
 
   it('escapes control characters and ANSI sequences in human output', async () => {
-    const result = await runCli(['scan', dir], { KEYWARD_HOME: home });
+    const result = await runCli(['scan', dir, '--wide'], { KEYWARD_HOME: home });
     expect(result.code).toBe(1);
     // eslint-disable-next-line no-control-regex
     expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { findContext, readConfigFile, savedContextNames, writeConfigFile, type CliConfig, type CliContext } from '../config.js';
-import { done, notice, printList, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
+import { done, notice, printList, printObject, withListOutput, withOutput, type Column, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { confirm } from '../prompt.js';
 import { maskSecret } from '../../domain/secrets.js';
 import { forceOption } from './shared.js';
@@ -24,11 +24,12 @@ const row = (config: CliConfig, name: string, context: CliContext): ContextRow =
 });
 
 const listColumns: Column<ContextRow>[] = [
-  ['Current', (c) => (c.current ? '*' : '')],
-  ['Name', (c) => c.name],
-  ['URL', (c) => c.url],
-  ['API Key', (c) => c.api_key],
-  ['Environment', (c) => c.environment],
+  // kubectl's marker column: `*` on the current context
+  ['', (c) => (c.current ? '*' : ''), { priority: 0, kind: 'id' }],
+  ['Name', (c) => c.name, { priority: 0, kind: 'id' }],
+  ['URL', (c) => c.url, { priority: 1, kind: 'id' }],
+  ['API Key', (c) => c.api_key, { priority: 2, kind: 'id' }],
+  ['Environment', (c) => c.environment, { priority: 3, kind: 'id', ifNone: '-' }],
 ];
 
 type DescribedContext = ContextRow & { api_secret: string | null };
@@ -46,10 +47,10 @@ const describeFields: Column<DescribedContext>[] = [
 export function register(program: Command): void {
   const context = program.command('context').description('List, switch, describe and delete the saved CLI contexts (one per server and key)');
 
-  withOutput(context.command('list').description('List the saved contexts; the current one is marked with *')).action(async (options: OutputOptions) => {
+  withListOutput(context.command('list').description('List the saved contexts; the current one is marked with *')).action(async (options: ListOutputOptions) => {
     const config = readConfigFile();
     const rows = Object.entries(config.contexts).map(([name, saved]) => row(config, name, saved));
-    await printList(rows, options.output, listColumns);
+    await printList(rows, options, listColumns);
   });
 
   context

@@ -89,7 +89,8 @@ async function scanOrFail(paths: string[], progress: { update: (p: ScanProgress)
   try {
     return await scanPaths(paths.length === 0 ? ['.'] : paths, { onProgress: progress.update });
   } catch (error) {
-    if (error instanceof ScanPathError) throw new CliError(error.message, 2);
+    // the path is as typed, and a file name may hold escape sequences: shown escaped, like the findings' paths
+    if (error instanceof ScanPathError) throw new CliError(error.message.replace(`"${error.path}"`, `"${escapeForTerminal(error.path)}"`), 2);
     throw error;
   } finally {
     progress.clear();
