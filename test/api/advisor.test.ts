@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { buildAdvisorSnapshot } from '../../src/services/advisor.js';
+import type { Finding } from '../../src/domain/advisor/index.js';
 import {
   START, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError, startHarness, type ApiHarness, type Credentials,
   bindClusterReader,
@@ -8,15 +9,6 @@ import {
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-interface Finding {
-  id: string;
-  rule: string;
-  severity: string;
-  subject: string;
-  message: string;
-  remediation: string;
-}
 
 /**
  * The advisor over real store data: every rule of DESIGN §6 fires on the rows and audit events that

@@ -6,15 +6,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteDir, type TestDatabase } from '../helpers/databases.js';
 import { CLI, runCli, startServerProcess, type CliResult, type ServerProcess } from '../helpers/cli.js';
-
-interface Finding {
-  id: string;
-  rule: string;
-  severity: string;
-  subject: string;
-  message: string;
-  remediation: string;
-}
+import type { Finding } from '../../src/domain/advisor/index.js';
 
 interface Credentials {
   key: string;

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 import { USAGE_OUTCOMES } from '../../src/domain/usage.js';
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SPARK = /^[ ▁▂▃▄▅▆▇█]+$/;

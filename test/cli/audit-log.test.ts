@@ -1,10 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs, runOnStore } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 
 interface CloudEvent {
@@ -14,25 +12,6 @@ interface CloudEvent {
   keywardchain: string;
   keywardseq: number;
   data: { methodName: string; authenticationInfo?: { principal: string | null; metadata: { identifier?: string } }; result: { status: string; reason?: string } };
-}
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
-
-/** Runs one statement against the store behind the server's back, as an attacker with database access would. */
-async function tamper(db: TestDatabase, statement: string, id: string): Promise<void> {
-  if (db.options.databaseUrl) {
-    const client = new pg.Client({ connectionString: db.options.databaseUrl });
-    await client.connect();
-    await client.query(statement.replace('?', '$1'), [id]);
-    await client.end();
-    return;
-  }
-  const sqlite = new SQLite(join(db.options.dataDir as string, 'keyward.db'));
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.prepare(statement).run(id);
-  sqlite.close();
 }
 
 describe.each(DIALECTS)('keyward audit-log on $name', ({ name, skip, create }) => {
@@ -186,7 +165,7 @@ describe.each(DIALECTS)('keyward audit-log on $name', ({ name, skip, create }) =
     expect(summary).toMatchObject({ ok: true });
 
     const [target] = await json('audit-log', 'list', '--type', 'management', '--limit', '1');
-    await tamper(db, "update audit_events set event = replace(event, 'SUCCESS', 'FAILURE') where id = ?", target!.id);
+    await runOnStore(db, "update audit_events set event = replace(event, 'SUCCESS', 'FAILURE') where id = ?", target!.id);
     const broken = await kw('audit-log', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/: 1 broken\.\n$/);

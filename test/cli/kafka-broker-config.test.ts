@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type CliResult, type ServerProcess } from '../helpers/cli.js';
 import { openSse } from '../helpers/sse.js';
 
 const SECRET = /^kw_[0-9A-Za-z]{61}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const basic = (key: string, secret: string) => 'Basic ' + Buffer.from(`${key}:${secret}`).toString('base64');
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
 
 /**
  * `keyward kafka cluster broker-config` through the real binary against a real server (DESIGN §2, §8):

@@ -3,13 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { DIALECTS, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { CLI, runCli, startServerProcess, type CliResult, type ServerProcess } from '../helpers/cli.js';
 import { generateSecret } from '../../src/domain/secrets.js';
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SECRET = /kw_[0-9A-Za-z]{61}/;

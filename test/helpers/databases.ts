@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { StoreOptions } from '../../src/store/connect.js';
 
@@ -68,3 +70,32 @@ export const DIALECTS: Array<{ name: DialectName; skip: boolean; create: () => P
   { name: 'sqlite', skip: false, create: createSqliteDir },
   { name: 'postgres', skip: !postgresAvailable, create: createPostgresSchema },
 ];
+
+/** The `server start` flags that open this test store. */
+export function storeArgs(db: TestDatabase): string[] {
+  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
+}
+
+/**
+ * Runs one statement with one `?` parameter against the store behind the server's back, as an
+ * attacker (or an operator) with database access would.
+ */
+export async function runOnStore(db: TestDatabase, statement: string, value: string): Promise<void> {
+  if (db.options.databaseUrl) {
+    const client = new pg.Client({ connectionString: db.options.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(statement.replace('?', '$1'), [value]);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const sqlite = new SQLite(join(db.options.dataDir as string, 'keyward.db'));
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.prepare(statement).run(value);
+  } finally {
+    sqlite.close();
+  }
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Admin } from 'kafkajs';
-import { createPostgresSchema, createSqliteDir, type TestDatabase } from '../helpers/databases.js';
+import { createPostgresSchema, createSqliteDir, type TestDatabase, storeArgs } from '../helpers/databases.js';
 import { runCli, startServerProcess, type CliResult, type ServerProcess } from '../helpers/cli.js';
 import { freePort, parseProperties, sleep, startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker.js';
 import { kafkajsClient } from '../helpers/kafka-clients.js';
@@ -66,10 +66,6 @@ export interface StackOptions {
   instances?: 1 | 2;
   brokerProperties?: (stack: { primary: ServerProcess; lkc: string }) => Record<string, string>;
   jvmProperties?: (stack: { primary: ServerProcess; lkc: string }) => Record<string, string>;
-}
-
-function storeArgs(db: TestDatabase): string[] {
-  return db.options.databaseUrl ? ['--database-url', db.options.databaseUrl] : ['--data-dir', db.options.dataDir as string];
 }
 
 /** Polls `check` every 100 ms until it returns a value other than undefined/false; bounded. */
