@@ -208,7 +208,8 @@ export async function startKafkaBroker(options: BrokerOptions = {}): Promise<Kaf
   ];
 
   const clusterId = randomBytes(16).toString('base64url');
-  const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], { encoding: 'utf8', timeout: 60_000 });
+  // `--cluster-id=ID`, not `-t ID`: one id in 64 starts with '-', which the tool's parser takes for a flag
+  const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', configFile], { encoding: 'utf8', timeout: 60_000 });
   if (format.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`kafka-storage format failed: ${format.stdout}${format.stderr}`);
