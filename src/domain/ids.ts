@@ -40,6 +40,3 @@ export const ID_PATTERNS = {
   apiKey: /^[A-Z0-9]{16}$/,
 } as const;
 
-export function isId(kind: keyof typeof ID_PATTERNS, value: string): boolean {
-  return ID_PATTERNS[kind].test(value);
-}

@@ -122,10 +122,6 @@ export const ApiKey = Type.Object({
   spec: ApiKeySpec,
 });
 
-export const DeletedCounts = Type.Object({
-  deleted: Type.Object({ api_keys: Type.Integer(), role_bindings: Type.Optional(Type.Integer()), acls: Type.Integer() }),
-});
-
 type JsonSchema = { [keyword: string]: unknown };
 
 /** Keywords whose value is a subschema, a list of them, or a map of them. */

@@ -38,11 +38,6 @@ export interface ServiceDeps {
   authz: Authz;
 }
 
-export function principalOf(kind: Actor['kind'], id: string): string {
-  void kind;
-  return `User:${id}`;
-}
-
 export function nowIso(clock: Clock): string {
   return clock().toISOString();
 }
