@@ -5,18 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteDir, type TestDatabase } from '../helpers/databases.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 import { ShellCompletion } from '../helpers/shell-completion.js';
+import type { ContextRow } from '../../src/cli/commands/context.js';
 
 /** The `default` environment a server created at bootstrap (its start-up notice names it). */
 const defaultEnvironment = (server: ServerProcess) => /Environment:\s+(env-[a-z0-9]{6}) \(default\)/.exec(server.stderr())?.[1] as string;
 const hostPort = (server: ServerProcess) => new URL(server.url).host;
 
-interface ContextRow {
-  name: string;
-  current: boolean;
-  url: string | null;
-  api_key: string | null;
-  environment: string | null;
-}
 
 describe('contexts: several saved servers, the current one marked and used', () => {
   const dbs: TestDatabase[] = [];

@@ -6,8 +6,8 @@ import { confirm } from '../prompt.js';
 import { maskSecret } from '../../domain/secrets.js';
 import { forceOption } from './shared.js';
 
-/** A saved context as shown: never its secret, at most the secret's masked form in `describe`. */
-interface ContextRow {
+/** A saved context as shown (`context list -o json`): never its secret, at most the secret's masked form in `describe`. */
+export interface ContextRow {
   name: string;
   current: boolean;
   url: string | null;
