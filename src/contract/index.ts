@@ -3,3 +3,4 @@ export * from './enums.js';
 export * from './durations.js';
 export * from './times.js';
 export * from './ids.js';
+export * from './audit-target.js';

@@ -39,6 +39,8 @@ describe('audit-log list lines', () => {
 
   it('names the object a management event changed, else the key used, else the resource', () => {
     expect(shownTarget(event({ request: { cluster: 'lkc-abc123' } }))).toBe('lkc-abc123');
+    // the key bootstrap and recover-admin create, as audit-log list --target finds them
+    expect(shownTarget(event({ request: { user: 'u-abc123', api_key: 'ADMINKEY00000002' } }))).toBe('ADMINKEY00000002');
     expect(shownTarget(event({ type: 'io.keyward.authentication', request: undefined }))).toBe('ADMINKEY00000001');
     expect(shownTarget(event({ request: {}, authenticationInfo: undefined, resourceName: 'crn://keyward/organization=o/environment=env-abc123' }))).toBe('env-abc123');
   });

@@ -8,6 +8,7 @@
  * terminal (`terminalWidth`): no column is dropped; cells are shortened with `…` in the order of
  * SHRINK_STEPS, so that the time is never cut and the target (an id) last.
  */
+import { eventTarget } from '../../contract/audit-target.js';
 import { paint, statusStyle } from '../colour.js';
 import { displayWidth, padVisible, shorten } from '../display-width.js';
 import { escapeForTerminal } from '../terminal-text.js';
@@ -22,7 +23,7 @@ export interface AuditEvent {
     resourceName?: string;
     count?: number;
     authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } };
-    request?: { id?: unknown; cluster?: unknown };
+    request?: unknown;
     requestMetadata?: { clientAddress?: string | null };
     result?: { status?: string; reason?: string };
   };
@@ -33,7 +34,6 @@ const HEADERS = ['TIME (UTC)', 'WHO', 'WHAT', 'TARGET', 'RESULT', 'FROM'] as con
 const [, WHO, WHAT, TARGET, RESULT, FROM] = [0, 1, 2, 3, 4, 5] as const;
 const GAP = '  ';
 const NONE = '-';
-const MANAGEMENT = 'io.keyward.management';
 
 /**
  * How a line too wide is shortened: each step cuts one column down to at most its width here, as
@@ -69,13 +69,10 @@ export function shortUtcTime(iso: string): string {
   return new Date(ms).toISOString().slice(5, 19).replace('T', ' ');
 }
 
-/** The object a management event is about (its `id`, or the cluster of an ACL change), else the key used, else the resource's id. */
+/** The object a management event is about (the `--target` rule, eventTarget), else the key used, else the resource's id. */
 export function shownTarget(event: AuditEvent): string {
-  const request = event.data.request;
-  if (event.type === MANAGEMENT && request) {
-    if (typeof request.id === 'string') return request.id;
-    if (typeof request.cluster === 'string') return request.cluster;
-  }
+  const target = eventTarget(event.type, event.data.request);
+  if (target !== null) return target;
   const key = event.data.authenticationInfo?.metadata?.identifier;
   if (key) return key;
   const resource = event.data.resourceName ?? '';

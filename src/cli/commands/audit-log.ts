@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { durationOrTimeOption, enumOption, idOption, wholeNumberOption } from '../flag-values.js';
+import { MAX_EVENT_TARGET } from '../../contract/audit-target.js';
 import { AUDIT_RESULTS, AUDIT_TYPE_NAMES } from '../../contract/enums.js';
 import { AUDIT_TIME_BOUND } from '../../contract/durations.js';
 import { colourWanted } from '../colour.js';
@@ -12,6 +13,9 @@ import { done, notice, printObject, printRecords, terminalWidth, withListOutput,
 import { withClient } from './shared.js';
 import { renderEventLines, type AuditEvent } from './audit-event-lines.js';
 import type { AuditListInput } from '../../services/audit/audit-query.js';
+
+/** What `--target` takes: one object id, as wide as the server's target column. */
+const TARGET_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:@-]{0,${MAX_EVENT_TARGET - 1}}$`);
 
 interface AuditEventList {
   data: AuditEvent[];
@@ -173,7 +177,7 @@ export function register(program: Command): void {
       .command('list')
       .description('List audit events, newest first: one line per event (time in UTC, who, what, target, result, client address)')
       .option('--api-key <key>', 'only events authenticated with this API key')
-      .addOption(idOption('--target <id>', 'only management events about this object (who created, rotated, disabled or deleted it): an API key, service account, user, role binding, cluster or environment id; keys deleted with their owner or cluster are in that delete\'s event, under the owner\'s or cluster\'s id', /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/, 'one object id (up to 64 letters, digits and . _ : @ -), such as UTT6WDRXX7FHD2GV or sa-abc123'))
+      .addOption(idOption('--target <id>', 'only management events about this object (who created, rotated, disabled or deleted it): an API key, service account, user, role binding, cluster or environment id; keys deleted with their owner or cluster are in that delete\'s event, under the owner\'s or cluster\'s id', TARGET_ID, `one object id (up to ${MAX_EVENT_TARGET} letters, digits and . _ : @ -), such as UTT6WDRXX7FHD2GV or sa-abc123`))
       .option('--principal <principal>', 'only events of this principal (User:sa-… or sa-…)')
       .addOption(enumOption('--type <type>', 'only events of this type', AUDIT_TYPE_NAMES))
       .addOption(enumOption('--result <result>', 'success, or failure (any other status)', AUDIT_RESULTS))

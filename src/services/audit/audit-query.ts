@@ -3,7 +3,8 @@ import { errors } from '../../domain/errors.js';
 import { auditEventsRepo, cursorOf, type AuditCursor, type AuditEventFilter } from '../../store/repositories/audit-events.js';
 import { organizationCrn } from '../../domain/crn.js';
 import type { CallContext, ServiceDeps } from '../context.js';
-import { MAX_EVENT_TARGET, type CloudEvent } from './cloud-event.js';
+import { MAX_EVENT_TARGET } from '../../contract/audit-target.js';
+import type { CloudEvent } from './cloud-event.js';
 import { storedCloudEvent } from './stored-event.js';
 
 import { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName } from '../../contract/enums.js';

@@ -1,7 +1,8 @@
 import { uuidv7 } from './event-id.js';
 import { maskSecretsInText, maskSecretsInValue } from '../../domain/mask-secrets.js';
 
-import type { AuditStatus, AuditType } from '../../contract/enums.js';
+import { eventTarget } from '../../contract/audit-target.js';
+import { AUDIT_TYPES, type AuditStatus, type AuditType } from '../../contract/enums.js';
 export type { AuditStatus, AuditType };
 
 export interface AuditInput {
@@ -62,25 +63,6 @@ export interface PreparedEvent {
   readonly target: string | null;
 }
 
-const MANAGEMENT: AuditType = 'io.keyward.management';
-/** The width of the `target` column. */
-export const MAX_EVENT_TARGET = 64;
-
-/**
- * The id of the object a management event is about, for `audit-log list --target`: its details'
- * `id` (the key, account, user, role binding, cluster or environment changed), else their `api_key`
- * (the key that bootstrap and recover-admin create), else their `cluster` (ACL changes name the
- * cluster, not an ACL id); null for other events and for a value longer than
- * the column. The same rule fills the column when written and checks it in `audit-log verify`
- * (migration 0006 applied it to the events stored before).
- */
-export function eventTarget(type: string, request: unknown): string | null {
-  if (type !== MANAGEMENT || request === null || typeof request !== 'object') return null;
-  const { id, api_key: apiKey, cluster } = request as { id?: unknown; api_key?: unknown; cluster?: unknown };
-  const value = typeof id === 'string' ? id : typeof apiKey === 'string' ? apiKey : typeof cluster === 'string' ? cluster : null;
-  return value !== null && value.length <= MAX_EVENT_TARGET ? value : null;
-}
-
 const str = JSON.stringify;
 
 /** A string of the event: masked (no keyward secret is ever written), then quoted. */
@@ -122,7 +104,8 @@ export function maskedCanonicalJson(value: unknown): string {
 /** `eventTarget` of the event as stored, whose strings are masked. */
 function targetOfInput(input: AuditInput): string | null {
   const details = input.details;
-  if (details === undefined) return null;
+  // only management events have a target: the data plane's (the hot path) skip the masking
+  if (input.type !== AUDIT_TYPES.management || details === undefined) return null;
   const masked = (value: unknown) => (typeof value === 'string' ? maskSecretsInText(value) : value);
   return eventTarget(input.type, { id: masked(details.id), api_key: masked(details.api_key), cluster: masked(details.cluster) });
 }

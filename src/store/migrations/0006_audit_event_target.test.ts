@@ -1,7 +1,7 @@
 import { Migrator, PostgresAdapter, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestDatabase } from '../../../test/helpers/databases.js';
-import { eventTarget } from '../../services/audit/cloud-event.js';
+import { eventTarget } from '../../contract/audit-target.js';
 import { migrateToLatest, openStore, type Store } from '../connect.js';
 import { migrationProvider } from './index.js';
 
