@@ -29,6 +29,8 @@ import { oauthRoutes } from './routes/oauth.js';
 import { accessControlRoutes } from './routes/access-control.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { kafkaBrokerRoutes } from './routes/kafka-broker.js';
+import { consoleRoutes } from './routes/console.js';
+import { loadConsoleBuild, type ConsoleBuild } from './console-assets.js';
 
 export interface AppOptions {
   services: Services;
@@ -43,6 +45,8 @@ export interface AppOptions {
   trustProxy?: string | readonly string[];
   /** Slow- and idle-client limits; tests shorten them (defaults: CONNECTION_LIMITS). */
   limits?: Partial<ConnectionLimits>;
+  /** The web console's build (default: read from dist/console; null: serve no console). */
+  console?: ConsoleBuild | null;
 }
 
 /** How long a client may take, and how many may be connected at once (docs/security.md). */
@@ -190,6 +194,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));
+  await app.register(async (scope) => consoleRoutes(scope, options.console === null ? undefined : (options.console ?? loadConsoleBuild())));
   app.get('/openapi.json', { schema: { tags: ['System'] } }, async () => app.swagger());
   await app.ready();
   return app;
