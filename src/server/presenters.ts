@@ -1,21 +1,22 @@
 import type { ApiKeyView, CreatedApiKey } from '../services/api-keys.js';
 import type { Cluster } from '../services/clusters.js';
-import type { Environment } from '../services/environments.js';
-import type { ServiceAccount } from '../services/service-accounts.js';
-import type { User } from '../services/users.js';
+import type { Environment as EnvironmentRow } from '../services/environments.js';
+import type { ServiceAccount as ServiceAccountRow } from '../services/service-accounts.js';
+import type { User as UserRow } from '../services/users.js';
+import type { ApiKey, Environment, EnvironmentRef, KafkaCluster, ListOf, Metadata, SchemaRegistryCluster, ServiceAccount, User } from '../contract/index.js';
 import type { PageResult } from '../services/pagination.js';
 import { buildCrn, organizationCrn } from '../domain/crn.js';
 import { clusterCrn } from '../services/clusters.js';
 
-/** Maps service objects to Confluent Cloud's public API shapes. */
+/** Maps service objects to Confluent Cloud's public API shapes, typed by the contract's schemas (a field a schema lacks does not compile). */
 export function createPresenters(baseUrl: string, organizationId: string) {
-  const meta = (path: string, resourceName: string, row: { created_at: string; updated_at: string }) => ({
+  const meta = (path: string, resourceName: string, row: { created_at: string; updated_at: string }): Metadata => ({
     self: `${baseUrl}${path}`,
     resource_name: resourceName,
     created_at: row.created_at,
     updated_at: row.updated_at,
   });
-  const environmentRef = (id: string) => ({
+  const environmentRef = (id: string): EnvironmentRef => ({
     id,
     related: `${baseUrl}/org/v2/environments/${id}`,
     resource_name: buildCrn({ organization: organizationId, environment: id }),
@@ -23,18 +24,18 @@ export function createPresenters(baseUrl: string, organizationId: string) {
 
   return {
     baseUrl,
-    list<T, U>(apiVersion: string, kind: string, path: string, page: PageResult<T>, present: (item: T) => U, query: Record<string, string | undefined> = {}) {
+    list<T, U>(apiVersion: string, kind: string, path: string, page: PageResult<T>, present: (item: T) => U, query: Record<string, string | undefined> = {}): ListOf<U> {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'page_token') params.set(k, v);
       const first = `${baseUrl}${path}${params.size ? `?${params}` : ''}`;
-      const metadata: { first: string; next?: string; total_size: number } = { first, total_size: page.total };
+      const metadata: ListOf<U>['metadata'] = { first, total_size: page.total };
       if (page.nextToken) {
         params.set('page_token', page.nextToken);
         metadata.next = `${baseUrl}${path}?${params}`;
       }
       return { api_version: apiVersion, kind: `${kind}List`, metadata, data: page.items.map(present) };
     },
-    environment: (env: Environment) => ({
+    environment: (env: EnvironmentRow): Environment => ({
       api_version: 'org/v2',
       kind: 'Environment',
       id: env.id,
@@ -42,7 +43,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       display_name: env.name,
       stage: env.stage,
     }),
-    kafkaCluster: (c: Cluster) => ({
+    kafkaCluster: (c: Cluster): KafkaCluster => ({
       api_version: 'cmk/v2',
       kind: 'Cluster',
       id: c.id,
@@ -58,7 +59,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       },
       status: { phase: c.status },
     }),
-    schemaRegistry: (c: Cluster) => ({
+    schemaRegistry: (c: Cluster): SchemaRegistryCluster => ({
       api_version: 'srcm/v2',
       kind: 'Cluster',
       id: c.id,
@@ -66,7 +67,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       spec: { display_name: c.name, cloud: c.provider.toUpperCase(), region: c.region, http_endpoint: c.endpoint, environment: environmentRef(c.environment_id) },
       status: { phase: c.status },
     }),
-    user: (u: User) => ({
+    user: (u: UserRow): User => ({
       api_version: 'iam/v2',
       kind: 'User',
       id: u.id,
@@ -75,7 +76,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       full_name: u.full_name,
       auth_type: 'AUTH_TYPE_API_KEY',
     }),
-    serviceAccount: (sa: ServiceAccount) => ({
+    serviceAccount: (sa: ServiceAccountRow): ServiceAccount => ({
       api_version: 'iam/v2',
       kind: 'ServiceAccount',
       id: sa.id,
@@ -84,7 +85,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       description: sa.description,
       status: sa.status,
     }),
-    apiKey: (k: ApiKeyView, secret?: string) => ({
+    apiKey: (k: ApiKeyView, secret?: string): ApiKey => ({
       api_version: 'iam/v2',
       kind: 'ApiKey',
       id: k.id,
@@ -104,7 +105,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
         ...(k.disabled ? { disabled: k.disabled } : {}),
       },
     }),
-    createdApiKey(created: CreatedApiKey) {
+    createdApiKey(created: CreatedApiKey): ApiKey {
       return this.apiKey(created.key, created.secret);
     },
   };

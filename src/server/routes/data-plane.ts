@@ -1,47 +1,21 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
-import { ErrorBody, Nullable } from '../schemas.js';
+import { AuthBasicQuery, ErrorBody, FAILURE_ANSWERS, VALID_ANSWER, VerifyBody, VerifyResponse, type VerificationFailureCode } from '../../contract/index.js';
 import { sendError, validationMessage } from '../errors.js';
 import { KeywardError } from '../../domain/errors.js';
 import type { Verify, VerifyResult } from '../../services/verify/verifier.js';
 import type { KeyRecord } from '../../services/verify/key-record.js';
 import { parseAction } from '../../services/authz/data-plane-authorizer.js';
 
-const ActionBody = Type.Object({ operation: Type.String({ minLength: 1, maxLength: 32 }), resource_type: Type.String({ minLength: 1, maxLength: 32 }), resource_name: Type.String({ maxLength: 255 }) });
-const VerifyBody = Type.Object({
-  key: Type.String({ minLength: 1, maxLength: 64 }),
-  secret: Type.String({ minLength: 1, maxLength: 256 }),
-  resource: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  action: Type.Optional(ActionBody),
-});
-const VerifyResponse = Type.Object({
-  valid: Type.Boolean(),
-  code: Type.String(),
-  reason: Type.Optional(Type.String()),
-  key: Type.Optional(Type.String()),
-  principal: Type.Optional(Type.String()),
-  owner: Type.Optional(Type.Object({ id: Type.String(), kind: Type.String() })),
-  resource: Type.Optional(Type.Object({ id: Type.String(), type: Type.String(), environment: Nullable(Type.String()) })),
-  expires_at: Type.Optional(Nullable(Type.String())),
-  authorization: Type.Optional(Type.Object({ granted: Type.Boolean(), reason: Type.String() })),
-});
-const AuthBasicQuery = Type.Object({
-  resource: Type.Optional(Type.String({ maxLength: 32 })),
-  operation: Type.Optional(Type.String({ maxLength: 32 })),
-  resource_type: Type.Optional(Type.String({ maxLength: 32 })),
-  resource_name: Type.Optional(Type.String({ maxLength: 255 })),
-});
-
 const RESOURCE_TYPE = { kafka: 'kafka', 'schema-registry': 'schema-registry', cloud: 'cloud' } as const;
 
-export function verifyBody(result: VerifyResult) {
+export function verifyBody(result: VerifyResult): VerifyResponse {
   if (!result.valid) {
     return {
       valid: false,
       code: result.code,
-      // an unknown key and a wrong secret must look alike
-      ...(result.code === 'INVALID_CREDENTIALS' ? {} : { reason: result.reason }),
+      ...(FAILURE_ANSWERS[result.code].showsReason ? { reason: result.reason } : {}),
       ...(result.authorization ? { authorization: result.authorization } : {}),
     };
   }
@@ -93,7 +67,11 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
       reply.type(JSON_UTF8).send(validBody(result, reply));
       return undefined;
     }
-    if (result.code === 'RATE_LIMITED') reply.code(429).header('Retry-After', String(result.retryAfterSeconds ?? 1));
+    if (!result.valid) {
+      const answer = FAILURE_ANSWERS[result.code];
+      reply.code(answer.verifyStatus);
+      if (answer.retryAfter) reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+    }
     return verifyBody(result);
   }
 
@@ -106,7 +84,7 @@ export async function dataPlaneRoutes(fastify: FastifyInstance, verify: Verify):
     }
     const credentials = basicCredentials(request.headers.authorization);
     if (!credentials) {
-      challenge(request, reply);
+      refuse(request, reply, 'INVALID_CREDENTIALS');
       return;
     }
     const action = q.operation || q.resource_type || q.resource_name ? parseAction({ operation: q.operation ?? '', resource_type: q.resource_type ?? '', resource_name: q.resource_name ?? '' }) : undefined;
@@ -154,19 +132,18 @@ export function validBodyCache() {
   };
 }
 
-/** nginx reads only the status; other clients get the error body every route answers with. */
-function challenge(request: FastifyRequest, reply: FastifyReply): void {
-  sendError(request, reply.header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store'), 'user_unauthenticated', 'Invalid API key or secret');
+/** The answer to a failed verification (no credentials at all: INVALID_CREDENTIALS's). nginx reads only the status; other clients get the error body every route answers with. */
+function refuse(request: FastifyRequest, reply: FastifyReply, code: VerificationFailureCode, retryAfterSeconds?: number): void {
+  const { basic, retryAfter } = FAILURE_ANSWERS[code];
+  if (basic.challenge) reply.header('WWW-Authenticate', 'Basic realm="keyward"').header('Cache-Control', 'no-store');
+  if (retryAfter) reply.header('Retry-After', String(retryAfterSeconds ?? 1));
+  sendError(request, reply, basic.error, basic.detail);
 }
 
 function answerBasic(request: FastifyRequest, reply: FastifyReply, result: VerifyResult): void {
   if (result.valid) {
-    reply.code(204).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();
+    reply.code(VALID_ANSWER.basicStatus).header('X-Keyward-Principal', result.principal).header('X-Keyward-Key', result.key.id).header('Cache-Control', 'no-store').send();
     return;
   }
-  reply.header('X-Keyward-Code', result.code);
-  if (result.code === 'RATE_LIMITED') sendError(request, reply.header('Retry-After', String(result.retryAfterSeconds ?? 1)), 'too_many_requests', 'Too many failed attempts; try again later');
-  else if (result.code === 'WRONG_RESOURCE') sendError(request, reply, 'user_unauthorized', 'This API key is not for this resource');
-  else if (result.code === 'FORBIDDEN') sendError(request, reply, 'user_unauthorized', 'The action is not allowed');
-  else challenge(request, reply);
+  refuse(request, reply.header('X-Keyward-Code', result.code), result.code, result.retryAfterSeconds);
 }

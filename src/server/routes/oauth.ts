@@ -1,28 +1,11 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { KeywardError } from '../../domain/errors.js';
 import type { OAuthErrorCode } from '../../services/oauth/token-service.js';
 import { basicCredentials, ctx, requestMetadata } from '../plugins/authentication.js';
-import { ErrorBody } from '../schemas.js';
+import { ErrorBody, JwkSet, OAuthError, RotatedSigningKey, TokenRequestForm, TokenResponse } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 import { isDatabaseUnavailable } from '../../store/connect.js';
-
-const TokenResponse = Type.Object({ access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.Optional(Type.String()) });
-const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
-/**
- * The token request's form, for the OpenAPI document only: the route reads its body raw (below) and
- * ignores parameters it does not know, as RFC 6749 §3.2 requires.
- */
-const TokenRequestForm = Type.Object(
-  {
-    grant_type: Type.Literal('client_credentials'),
-    scope: Type.Optional(Type.String({ description: 'Space-separated scope tokens, copied into the token' })),
-    client_id: Type.Optional(Type.String({ description: 'client_secret_post: the API key (else HTTP Basic)' })),
-    client_secret: Type.Optional(Type.String({ description: 'client_secret_post: the API secret' })),
-  },
-  { additionalProperties: true, examples: [{ grant_type: 'client_credentials', scope: 'kafka' }] },
-);
-const Jwk = Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), y: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() });
 
 /** RFC 6749 §2.3.1: the client id and secret are form-urlencoded before Basic encoding. */
 function formDecode(value: string): string {
@@ -148,15 +131,14 @@ export async function oauthRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
 
   await fastify.register(async (scope) => tokenEndpoint(scope, deps));
 
-  app.get('/.well-known/jwks.json', { schema: { tags, response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } } }, async (_request, reply) => {
+  app.get('/.well-known/jwks.json', { schema: { tags, response: { 200: JwkSet } } }, async (_request, reply) => {
     reply.header('Cache-Control', 'public, max-age=60');
     return oauth.signingKeys.publicKeys();
   });
   app.get('/.well-known/openid-configuration', { schema: { tags } }, async () => metadata());
   app.get('/.well-known/oauth-authorization-server', { schema: { tags } }, async () => metadata());
 
-  const Rotated = Type.Object({ kid: Type.String(), retired: Type.Array(Type.String()), retired_keys_expire_at: Type.String() });
-  app.post('/keyward/v1/signing-keys/rotate', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: Rotated, '4xx': ErrorBody } } }, async (request) => {
+  app.post('/keyward/v1/signing-keys/rotate', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: RotatedSigningKey, '4xx': ErrorBody } } }, async (request): Promise<RotatedSigningKey> => {
     const rotated = await oauth.rotateSigningKey(ctx(request));
     return { kid: rotated.kid, retired: rotated.retired, retired_keys_expire_at: rotated.retiredKeysExpireAt };
   });

@@ -1,29 +1,20 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { ctx } from '../plugins/authentication.js';
-import { ErrorBody } from '../schemas.js';
+import { ErrorBody, Health, Readiness, WhoAmI } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 import { sendError } from '../errors.js';
 import { organizationCrn } from '../../domain/crn.js';
 import { roleBindingsRepo } from '../../store/repositories/grants.js';
 
-const WhoAmI = Type.Object({
-  principal: Type.String(),
-  kind: Type.String(),
-  id: Type.String(),
-  api_key: Type.String(),
-  organization: Type.String(),
-  roles: Type.Array(Type.String()),
-});
-
 export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['System'];
-  app.get('/healthz', { schema: { tags, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags, response: { 200: Health } } }, async () => ({ status: 'ok' }));
   // Ready means: the database answers, and no component reports a failure (audit writes that keep
   // failing, the lost LISTEN connection of cross-instance cache invalidation).
-  app.get('/readyz', { schema: { tags, response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), '5xx': ErrorBody } } }, async (request, reply) => {
+  app.get('/readyz', { schema: { tags, response: { 200: Readiness, '5xx': ErrorBody } } }, async (request, reply) => {
     const problems = deps.health?.problems() ?? [];
     try {
       await sql`select 1`.execute(deps.services.deps.db);
@@ -40,7 +31,7 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
     const { registry } = deps.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-  app.get('/keyward/v1/whoami', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: WhoAmI, '4xx': ErrorBody } } }, async (request) => {
+  app.get('/keyward/v1/whoami', { preHandler: deps.authenticate, schema: { tags, security, response: { 200: WhoAmI, '4xx': ErrorBody } } }, async (request): Promise<WhoAmI> => {
     const { actor } = ctx(request);
     return {
       principal: actor.principal,

@@ -1,12 +1,9 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ctx } from '../plugins/authentication.js';
-import { CreatedUser, ErrorBody, IdParams, ListQuery, User, listOf } from '../schemas.js';
+import { CreatedUser, ErrorBody, IdParams, ListQuery, User, UserBody, UserPatch, listOf } from '../../contract/index.js';
 import { pageQuery, security, type RouteDeps } from './route-deps.js';
 import { reportDeleted } from './deleted-header.js';
-
-const Body = Type.Object({ email: Type.String(), full_name: Type.String() });
-const Patch = Type.Object({ full_name: Type.Optional(Type.String()) });
 
 export async function userRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -18,14 +15,14 @@ export async function userRoutes(fastify: FastifyInstance, deps: RouteDeps): Pro
     const page = await users.list(ctx(request), pageQuery(request.query));
     return deps.present.list('iam/v2', 'User', '/iam/v2/users', page, deps.present.user, request.query);
   });
-  app.post('/iam/v2/users', { ...common, schema: { tags, security, body: Body, response: { 201: CreatedUser, '4xx': ErrorBody } } }, async (request, reply) => {
+  app.post('/iam/v2/users', { ...common, schema: { tags, security, body: UserBody, response: { 201: CreatedUser, '4xx': ErrorBody } } }, async (request, reply) => {
     const created = await users.create(ctx(request), { email: request.body.email, fullName: request.body.full_name });
     return reply.code(201).send({ ...deps.present.user(created.user), api_key: { key: created.key, secret: created.secret } });
   });
   app.get('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: User, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.user(await users.get(ctx(request), request.params.id));
   });
-  app.patch('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, body: Patch, response: { 200: User, '4xx': ErrorBody } } }, async (request) => {
+  app.patch('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, body: UserPatch, response: { 200: User, '4xx': ErrorBody } } }, async (request) => {
     return deps.present.user(await users.update(ctx(request), request.params.id, { fullName: request.body.full_name }));
   });
   app.delete('/iam/v2/users/:id', { ...common, schema: { tags, security, params: IdParams, response: { 204: Type.Null(), '4xx': ErrorBody } } }, async (request, reply) => {

@@ -4,6 +4,7 @@ import { auditEventsRepo, cursorOf, type AuditCursor, type AuditEventFilter } fr
 import { organizationCrn } from '../../domain/crn.js';
 import type { CallContext, ServiceDeps } from '../context.js';
 import { MAX_EVENT_TARGET } from '../../contract/audit-target.js';
+import { MAX_AUDIT_LIMIT } from '../../contract/schemas/audit.js';
 import type { CloudEvent } from './cloud-event.js';
 import { storedCloudEvent } from './stored-event.js';
 
@@ -11,7 +12,6 @@ import { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName } 
 export { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName };
 
 export const DEFAULT_AUDIT_LIMIT = 100;
-export const MAX_AUDIT_LIMIT = 1000;
 
 /** The filters as a client sends them (query string or CLI flags). */
 export interface AuditFilterInput {

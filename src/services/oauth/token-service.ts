@@ -1,4 +1,5 @@
 import { randomUUID, sign, type KeyObject } from 'node:crypto';
+import { FAILURE_ANSWERS, oauthDescription } from '../../contract/verification-codes.js';
 import type { RequestMetadata } from '../context.js';
 import type { Verify } from '../verify/verifier.js';
 import type { SigningKeyStore } from './signing-keys.js';
@@ -66,8 +67,8 @@ export function createTokenService(options: TokenServiceOptions) {
 
     const result = await options.verify({ key: input.clientId, secret: input.clientSecret, method: 'oauth2.Token', mechanism: 'OAUTH2_CLIENT_CREDENTIALS', request: input.request });
     if (!result.valid) {
-      if (result.code === 'RATE_LIMITED') return { ok: false, status: 429, error: 'temporarily_unavailable', error_description: 'Too many failed attempts; try again later', retryAfterSeconds: result.retryAfterSeconds };
-      return fail(401, 'invalid_client', result.code === 'INVALID_CREDENTIALS' ? 'Client authentication failed' : `Client authentication failed: ${result.reason}`);
+      const { oauth, retryAfter } = FAILURE_ANSWERS[result.code];
+      return { ...fail(oauth.status, oauth.error, oauthDescription(result.code, result.reason)), ...(retryAfter ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
     }
     const key = result.key;
     const signing = await options.keys.signingKey();

@@ -7,8 +7,9 @@ import type { KeyCache } from './key-cache.js';
 import { sameKeyRecord, type KeyLookup, type KeyRecord } from './key-record.js';
 import type { LastUsedRecorder } from './last-used.js';
 import type { VerifyAudit } from './verify-audit.js';
+import type { VerificationFailureCode as FailureCode } from '../../contract/verification-codes.js';
 
-export type FailureCode = 'INVALID_CREDENTIALS' | 'EXPIRED' | 'DISABLED' | 'WRONG_RESOURCE' | 'FORBIDDEN' | 'RATE_LIMITED';
+export type { FailureCode };
 
 export interface Action {
   operation: string;
