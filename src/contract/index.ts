@@ -4,3 +4,8 @@ export * from './durations.js';
 export * from './times.js';
 export * from './ids.js';
 export * from './audit-target.js';
+export * from './usage-summary.js';
+export * from './access-check.js';
+export * from './kafka-brokers.js';
+export * from './schemas/index.js';
+export * from './verification-codes.js';

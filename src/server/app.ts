@@ -21,6 +21,8 @@ import { userRoutes } from './routes/users.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { apiKeyUsageRoutes } from './routes/api-key-usage.js';
+import { usageSummaryRoutes } from './routes/usage-summary.js';
+import { accessCheckRoutes } from './routes/access-check.js';
 import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/system.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -29,6 +31,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { accessControlRoutes } from './routes/access-control.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { kafkaBrokerRoutes } from './routes/kafka-broker.js';
+import { kafkaBrokersRoutes } from './routes/kafka-brokers.js';
 import { consoleRoutes } from './routes/console.js';
 import { loadConsoleBuild, type ConsoleBuild } from './console-assets.js';
 
@@ -190,7 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate: managementAuthentication(options.services.authenticate),
     health: options.health,
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, accessControlRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, usageSummaryRoutes, accessControlRoutes, accessCheckRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, kafkaBrokersRoutes, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

@@ -7,6 +7,7 @@
  */
 import type { FastifySchema } from 'fastify';
 import { MAX_USAGE_BUCKETS } from '../domain/usage.js';
+import { MAX_SUMMARY_POINTS } from '../services/usage/usage-summary.js';
 import { MAX_BROKER_EVENTS } from '../services/kafka/broker-events.js';
 
 export interface OperationDoc {
@@ -208,6 +209,13 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
         `at most ${MAX_USAGE_BUCKETS} (else 422 naming the limit). A minute's counts appear within a few seconds after that minute ends. ` +
         'Whoever may describe the key may read its usage; any other key is 404.',
     },
+    'GET /keyward/v1/usage': {
+      summary: "The organization's API key authentications over time, in all and per key",
+      description:
+        'The counts of `GET /keyward/v1/api-keys/{id}/usage`, with its `since` and `bucket` rules, for every API key the caller may read ' +
+        '(those `GET /iam/v2/api-keys` lists to it): `totals` and `data` sum them, `keys` gives each key used in the window (by id, every bucket, ' +
+        `zeros included); keys without use are left out. At most ${MAX_USAGE_BUCKETS} buckets, and at most ${MAX_SUMMARY_POINTS} key × bucket points (else 422 naming the limit).`,
+    },
 
     // Role bindings
     'GET /iam/v2/role-bindings': {
@@ -221,6 +229,15 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
       body: { principal: `User:${SA}`, role_name: 'DeveloperWrite', crn_pattern: ordersTopic },
     },
     'GET /iam/v2/role-bindings/:id': { summary: 'Describe a role binding', description: 'One role binding.' },
+    'GET /keyward/v1/access/check': {
+      summary: 'Would the data plane allow this? (access check)',
+      description:
+        'Decides, with the authorizer and the request the data plane uses for a key of `cluster`, whether `principal` (`User:<id>` of an existing user or service account, else 422) ' +
+        'may do `operation` on `resource_type` `resource_name` (TOPIC, GROUP, CLUSTER, TRANSACTIONAL_ID on a Kafka cluster; SUBJECT on a Schema Registry cluster), and answers ' +
+        '`allowed`, the data plane\'s `reason` and the `rule` that decided: the granting role binding, the granting ALLOW ACL or the refusing DENY ACL (a DENY wins), or null when nothing grants. ' +
+        '`host` is the client address host-bound ACLs are matched against. A what-if question: nothing is audited as an authorization. The caller needs to read the ' +
+        "cluster's role bindings and ACLs: a cluster it may not read is 404, one whose bindings or ACLs it may not read 403.",
+    },
     'DELETE /iam/v2/role-bindings/:id': { summary: 'Delete a role binding', description: 'The principal loses what the binding granted at once; the last OrganizationAdmin binding cannot go (409). Answers 204.' },
 
     // Kafka ACLs
@@ -294,7 +311,9 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
     // Kafka broker plugin
     'GET /keyward/v1/kafka/clusters/:id/replica': {
       summary: "The cluster's replica for its brokers: keys (with secret hashes) and compiled grants",
-      description: 'Only for a key of this cluster whose owner holds KafkaBroker on it (else 403; bad credentials 401). `Cache-Control: no-store`; never logged.',
+      description:
+        'Only for a key of this cluster whose owner holds KafkaBroker on it (else 403; bad credentials 401). `Cache-Control: no-store`; never logged. ' +
+        'The plugin names its broker in `X-Keyward-Broker` (its node.id; optional) on this, the stream and the events requests: `…/brokers` shows each broker\'s sync state.',
     },
     'GET /keyward/v1/kafka/clusters/:id/replica/stream': {
       summary: "The cluster's replica changes as they commit (text/event-stream)",
@@ -304,6 +323,16 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
         '"deleted_keys":[…],"owners":[{"id","kind","status":"ACTIVE|DISABLED|DELETED"}],"grants":[{"principal","grants":[…]}]}`',
         'as changes commit on any instance; a `resync` `{"revision"}` (and the end of the stream) when `since` is older than',
         'the change log, newer than the current revision, or a change cannot be expressed per principal.',
+      ].join(' '),
+    },
+    'GET /keyward/v1/kafka/clusters/:id/brokers': {
+      summary: "The cluster's brokers' sync state: the revision each holds, its lag, its stream",
+      description: [
+        'For anyone who may read the Kafka cluster (as `GET /cmk/v2/clusters/{id}`; otherwise 404). One entry per broker that has',
+        "called keyward, named by the plugin's `X-Keyward-Broker` header (its node.id; a plugin that does not send it appears as",
+        '`unknown@<client address>`): `revision` is what keyward last gave it (the replica served, or the last revision its change',
+        'stream reached), `lag` the current revision minus it, `streaming` whether an instance holds its open change stream.',
+        'Recorded from the broker\'s requests on any instance, throttled (a few seconds behind at most).',
       ].join(' '),
     },
     'POST /keyward/v1/kafka/clusters/:id/events': {

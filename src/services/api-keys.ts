@@ -283,9 +283,13 @@ export function createApiKeyService(deps: ServiceDeps) {
   /** May the caller act on this stored key at this level (the rules of `keyAccess`)? */
   const canAccess = async (ctx: CallContext, row: ApiKeyRow, level: 'read' | 'manage') => access.can(ctx, await targetOf(deps.db, row), level);
 
+  /** May the caller read every key (`api-key:read` on the organization: OrganizationAdmin, AccountAdmin)? Anyone else reads a key as `canAccess` says. */
+  const readsEveryKey = (ctx: CallContext) => deps.authz.can(ctx, 'api-key:read', organizationCrn(deps.organizationId));
+
   return {
     findAccessible,
     canAccess,
+    readsEveryKey,
     rowSubject,
     toViews,
     insertKey,
@@ -330,9 +334,8 @@ export function createApiKeyService(deps: ServiceDeps) {
         resourceIds = [...kafka, ...registries].map((c) => c.id);
       }
       const repoFilter = { ownerId, resourceId: filter.resource, resourceIds, status: filter.status as 'active' | undefined, now: nowIso(deps.clock) };
-      // Whoever may read every key (OrganizationAdmin, AccountAdmin) pages in the database; anyone
-      // else sees the keys they may read, filtered here.
-      if (await deps.authz.can(ctx, 'api-key:read', organizationCrn(deps.organizationId))) {
+      // Whoever may read every key pages in the database; anyone else sees the keys they may read, filtered here.
+      if (await readsEveryKey(ctx)) {
         const { rows, total } = await apiKeysRepo.list(deps.db, repoFilter, p);
         return pageResult(await toViews(deps.db, rows), total, p);
       }

@@ -25,8 +25,11 @@ import { createPolicyService } from './policy.js';
 import { createAdvisorService } from './advisor.js';
 import { createLeakService } from './leaks.js';
 import { createKafkaBrokerService, type KafkaBrokerOptions } from './kafka/broker-service.js';
+import { createBrokerSyncQuery } from './kafka/broker-sync.js';
 import { UsageRecorder } from './usage/usage-recorder.js';
 import { createUsageService } from './usage/usage-service.js';
+import { createUsageSummary } from './usage/usage-summary.js';
+import { createAccessCheck } from './access-check.js';
 
 export interface DataPlaneOptions {
   cacheCapacity?: number;
@@ -78,6 +81,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
+  const kafkaClusters = createClusterService(deps, 'kafka');
   const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: usage.recorder }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
@@ -94,7 +98,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     metrics,
     authenticate: createManagementAuth(verify),
     environments: createEnvironmentService(deps),
-    kafkaClusters: createClusterService(deps, 'kafka'),
+    kafkaClusters,
     schemaRegistries: createClusterService(deps, 'schema-registry'),
     users: createUserService(deps, apiKeys),
     serviceAccounts: createServiceAccountService(deps),
@@ -107,12 +111,18 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     advisor: createAdvisorService(deps),
     leaks: createLeakService(deps, apiKeys),
     kafkaBroker,
+    /** The brokers' sync state of a Kafka cluster (`GET /keyward/v1/kafka/clusters/{id}/brokers`). */
+    kafkaBrokerSync: createBrokerSyncQuery({ db: deps.db, clock: deps.clock, clusters: kafkaClusters }, dataPlane.kafkaBroker?.sync),
     /** Per-key usage: the recorder (the data plane's usage sink) and the query service. */
     usage,
+    /** The organization's usage, and each readable key's (`GET /keyward/v1/usage`). */
+    usageSummary: createUsageSummary(deps, apiKeys),
+    /** Would the data plane allow this? (`GET /keyward/v1/access/check`; not audited) */
+    accessCheck: createAccessCheck(deps),
     /** Seals the open audit windows, writes what is buffered (last use) and stops following changes. */
     async close() {
       recorder.close();
-      kafkaBroker.close();
+      await kafkaBroker.close();
       unfollow();
       authz.close();
       signingKeys.close();

@@ -183,6 +183,17 @@ export interface ApiKeyUsageTable {
   count: number;
 }
 
+/** A Kafka broker's sync state (migration 0008): what keyward last gave it, when it was seen, its open stream. */
+export interface KafkaBrokerSyncTable {
+  cluster_id: string;
+  broker: string;
+  revision: number | null;
+  last_seen_at: string;
+  client_address: string;
+  stream_instance: string | null;
+  stream_seen_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   environments: EnvironmentsTable;
@@ -201,4 +212,5 @@ export interface Database {
   replica_revision: ReplicaRevisionTable;
   replica_changes: ReplicaChangesTable;
   api_key_usage: ApiKeyUsageTable;
+  kafka_broker_sync: KafkaBrokerSyncTable;
 }

@@ -317,6 +317,8 @@ const ROWS: Row[] = [
   },
   { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA, 'Operator'], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcA}`) },
   { route: 'GET /cmk/v2/clusters/:id', permission: 'cluster:read', target: 'lkcB', ok: 200, hidden: true, allow: [OA], prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcB}`) },
+  { route: 'GET /keyward/v1/kafka/clusters/:id/brokers', permission: 'cluster:read', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA, 'Operator'], prepare: fixed((w) => `/keyward/v1/kafka/clusters/${w.lkcA}/brokers`) },
+  { route: 'GET /keyward/v1/kafka/clusters/:id/brokers', permission: 'cluster:read', target: 'lkcB', ok: 200, hidden: true, allow: [OA], prepare: fixed((w) => `/keyward/v1/kafka/clusters/${w.lkcB}/brokers`) },
   {
     route: 'PATCH /cmk/v2/clusters/:id', permission: 'cluster:manage', target: 'lkcA', ok: 200, hidden: true, allow: [OA, EA, CCA],
     prepare: fixed((w) => `/cmk/v2/clusters/${w.lkcA}`, { spec: { display_name: 'cluster-a' } }),
@@ -406,6 +408,8 @@ const ROWS: Row[] = [
 
   // --- API keys
   { route: 'GET /iam/v2/api-keys', permission: 'api-key:read (filtered list)', target: 'all', ok: 200, allow: EVERYONE, prepare: fixed(() => '/iam/v2/api-keys') },
+  // the organization's usage sums the keys the caller may read (the list's visibility): never refused
+  { route: 'GET /keyward/v1/usage', permission: 'api-key:read (filtered, as the key list)', target: 'all', ok: 200, allow: EVERYONE, prepare: fixed(() => '/keyward/v1/usage') },
   ...keyCreationRows(),
   ...keyRows(),
 
@@ -466,6 +470,18 @@ const ROWS: Row[] = [
       prepare: async (_role, h, w) => ({ url: `/kafka/v3/clusters/${w[cluster]}/acls?resource_type=TOPIC&resource_name=${await freshAcl(h, w, w[cluster])}` }),
     }),
   ),
+
+  // --- access check: whoever may read the cluster's role bindings and ACLs (a Schema Registry has no ACLs)
+  ...(['lkcA', 'lkcB'] as const).map(
+    (cluster): Row => ({
+      route: 'GET /keyward/v1/access/check', permission: 'cluster:read, role-binding:read, acl:read', target: cluster, ok: 200, hidden: true, allow: cluster === 'lkcA' ? [OA, EA, CCA] : [OA],
+      prepare: fixed((w) => `/keyward/v1/access/check?principal=User:${w.grantee}&operation=READ&resource_type=TOPIC&resource_name=fixed&cluster=${w[cluster]}`),
+    }),
+  ),
+  {
+    route: 'GET /keyward/v1/access/check', permission: 'cluster:read, role-binding:read', target: 'lsrcA', ok: 200, hidden: true, allow: [OA, EA],
+    prepare: fixed((w) => `/keyward/v1/access/check?principal=User:${w.grantee}&operation=READ&resource_type=SUBJECT&resource_name=orders-value&cluster=${w.lsrcA}`),
+  },
 
   // --- keyward's own: audit (OrganizationAdmin), advisor (OrganizationAdmin, MetricsViewer), policy
   // (read: any caller, since it explains refusals; change: OrganizationAdmin), signing key (OrganizationAdmin)

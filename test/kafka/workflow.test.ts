@@ -128,4 +128,19 @@ describe.skipIf(!kafkaAvailable)('keyward protects a real Kafka broker: the seed
     const acls = await stack.json<unknown[]>('kafka', 'acl', 'list', '--cluster', stack.lkc);
     expect(acls).toHaveLength(2);
   }, 60_000);
+
+  it('the broker (X-Keyward-Broker: its node.id) is listed by GET …/brokers: streaming, at the cluster revision, lag 0', async () => {
+    const authorization = 'Basic ' + Buffer.from(`${stack.management.key}:${stack.management.secret}`).toString('base64');
+    const report = await eventually('broker 1 in sync', async () => {
+      const res = await fetch(`${stack.management.url}/keyward/v1/kafka/clusters/${stack.lkc}/brokers`, { headers: { authorization } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { cluster: string; revision: number; brokers: Array<{ broker: string; revision: number | null; lag: number | null; streaming: boolean }> };
+      const broker = body.brokers.find((b) => b.broker === '1');
+      return broker?.streaming && broker.lag === 0 ? body : undefined;
+    }, 20_000);
+    expect(report.cluster).toBe(stack.lkc);
+    expect(report.brokers).toEqual([
+      { broker: '1', revision: report.revision, lag: 0, last_seen: expect.any(String), streaming: true, client_address: '127.0.0.1' },
+    ]);
+  }, 30_000);
 });

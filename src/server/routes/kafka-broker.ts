@@ -2,11 +2,13 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 import { basicCredentials, requestMetadata } from '../plugins/authentication.js';
-import { ErrorBody, Nullable, unknownFieldsIgnored } from '../schemas.js';
+import { ErrorBody, Nullable } from '../../contract/index.js';
+import { unknownFieldsIgnored } from '../schemas.js';
 import { scrub } from '../errors.js';
 import type { RouteDeps } from './route-deps.js';
 import type { BrokerIdentity } from '../../services/kafka/broker-auth.js';
 import { BrokerEventBatchSchema } from '../../services/kafka/broker-events.js';
+import { BROKER_HEADER, brokerName, type BrokerPeer } from '../../services/kafka/broker-sync.js';
 
 /**
  * The Kafka broker plugin's endpoints (DESIGN §8), authenticated by the broker's own key (a key of the
@@ -72,10 +74,15 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
     return found;
   };
   const common = { preValidation: authenticateBroker };
+  /** The broker as its request names it (`X-Keyward-Broker`, optional), for its sync state. */
+  const peer = (request: FastifyRequest): BrokerPeer => {
+    const { clientAddress } = requestMetadata(request);
+    return { broker: brokerName(request.headers[BROKER_HEADER], clientAddress), clientAddress };
+  };
 
   // Every stream ends before the server waits for its connections to close.
   fastify.addHook('preClose', (done) => {
-    broker.close();
+    void broker.close();
     done();
   });
 
@@ -90,7 +97,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const replica = await broker.replica(identity(request));
+      const replica = await broker.replica(identity(request), peer(request));
       // Serialized directly: the schema documents the shape, and at 100,000 keys the schema-driven
       // serializer (which checks each union) would cost more than reading the store.
       return reply.header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(replica));
@@ -137,7 +144,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
         failed(error) {
           request.log.warn({ err: { type: (error as Error).name, message: scrub((error as Error).message ?? '') }, cluster: identity(request).clusterId }, 'replica stream ended by an error');
         },
-      });
+      }, peer(request));
       reply.hijack();
       raw.on('close', () => stream.stop());
       if (raw.destroyed) stream.stop();
@@ -155,7 +162,7 @@ export async function kafkaBrokerRoutes(fastify: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const result = await broker.ingestEvents(identity(request), request.body, requestMetadata(request));
+      const result = await broker.ingestEvents(identity(request), request.body, requestMetadata(request), peer(request));
       return reply.code(202).send(result);
     },
   );

@@ -8,8 +8,7 @@ import { errors } from '../../domain/errors.js';
 import type { Action, AuthorizationOutcome, DataPlaneAuthorizer } from '../verify/verifier.js';
 import type { KeyRecord } from '../verify/key-record.js';
 import type { Authz } from './authz-service.js';
-
-export const DATA_PLANE_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID', 'SUBJECT'] as const;
+import { DATA_PLANE_RESOURCE_TYPES } from '../../contract/access-check.js';
 
 /** Normalises and checks an action of a verify or auth/basic request; throws 400 on a bad one. */
 export function parseAction(action: Action): Action {
@@ -25,7 +24,7 @@ export function parseAction(action: Action): Action {
 }
 
 /** The request the authorizer decides for an action on the key's own resource. */
-export function actionRequest(organizationId: string, key: KeyRecord, principal: string, action: Action, host?: string): AuthorizationRequest | string {
+export function actionRequest(organizationId: string, key: Pick<KeyRecord, 'resourceKind' | 'resourceId' | 'environment'>, principal: string, action: Action, host?: string): AuthorizationRequest | string {
   if (key.environment === null) return 'actions apply to keys of Kafka and Schema Registry clusters, not to cloud keys';
   const operation = action.operation as AuthorizationRequest['action'];
   if (key.resourceKind === 'kafka') {

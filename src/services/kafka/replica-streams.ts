@@ -22,6 +22,12 @@ export interface StreamSink {
   failed?(error: unknown): void;
 }
 
+/** Follows one stream's progress (the broker's sync state): its position, on every move and heartbeat, and its end. */
+export interface StreamProgress {
+  moved(revision: number): void;
+  closed(): void;
+}
+
 export interface ReplicaStreamOptions {
   /** The safety-net poll of the revision (default 2000 ms). */
   pollMs?: number;
@@ -101,12 +107,15 @@ export function createReplicaStreams(deps: ReplicaStreamDeps, options: ReplicaSt
      * Opens a stream after `since`; false when the cluster already has `maxPerCluster` streams here.
      * The caller wires `stop` to the connection's close.
      */
-    open(cluster: ReplicaCluster, since: number, sink: StreamSink): { stop(): void } | undefined {
+    open(cluster: ReplicaCluster, since: number, sink: StreamSink, progress?: StreamProgress): { stop(): void } | undefined {
       if (closed || countFor(cluster.id) >= maxPerCluster) return undefined;
       let pumping = false;
       let again = false;
       let ended = false;
-      const beat = () => sink.write(sseFrame('heartbeat', { revision: stream.position, time: deps.clock().toISOString() }));
+      const beat = () => {
+        sink.write(sseFrame('heartbeat', { revision: stream.position, time: deps.clock().toISOString() }));
+        progress?.moved(stream.position);
+      };
       const heartbeat = setInterval(beat, heartbeatMs);
       heartbeat.unref();
 
@@ -135,6 +144,7 @@ export function createReplicaStreams(deps: ReplicaStreamDeps, options: ReplicaSt
                   }
                   if (!step.empty) sink.write(sseFrame('change', step.frame, step.frame.revision));
                   stream.position = step.frame.revision;
+                  progress?.moved(stream.position);
                 }
               } while (again && !ended);
             } catch (error) {
@@ -151,6 +161,7 @@ export function createReplicaStreams(deps: ReplicaStreamDeps, options: ReplicaSt
           ended = true;
           clearInterval(heartbeat);
           streams.delete(stream);
+          progress?.closed();
           if (streams.size === 0 && poll) {
             clearInterval(poll);
             poll = undefined;

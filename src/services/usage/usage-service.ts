@@ -1,4 +1,4 @@
-import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, USAGE_OUTCOMES, isUsageOutcome, usageWindow, type UsageBucket, type UsageOutcome } from '../../domain/usage.js';
+import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, USAGE_OUTCOMES, isUsageOutcome, usageWindow, type UsageBucket, type UsageOutcome, type UsageWindow } from '../../domain/usage.js';
 import { apiKeyUsageRepo } from '../../store/repositories/api-key-usage.js';
 import type { ApiKeyService } from '../api-keys.js';
 import type { CallContext, ServiceDeps } from '../context.js';
@@ -28,6 +28,42 @@ export function zeroCounts(): UsageCounts {
   return Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as UsageCounts;
 }
 
+/** The buckets a query asks for (its defaults: since=24h, bucket=1h); 422 for a bad since or bucket. */
+export function queryWindow(query: UsageQuery, nowMs: number): UsageWindow {
+  return usageWindow(query.since ?? DEFAULT_USAGE_SINCE, query.bucket ?? DEFAULT_USAGE_BUCKET, nowMs);
+}
+
+/** The rollup's first epoch minute past the window. */
+export function windowEnd(window: UsageWindow): number {
+  return window.firstMinute + window.count * window.bucketMinutes;
+}
+
+/** Counts per bucket of a window, every bucket present (zeros included), oldest first, and their totals. */
+export interface UsageSeries {
+  totals: UsageCounts;
+  buckets: Array<{ start: number; counts: UsageCounts }>;
+}
+
+/** A bucket's sum of one outcome, as the rollup answers it; `start` is the bucket's first epoch minute. */
+export interface UsageSum {
+  start: number;
+  outcome: string;
+  count: number;
+}
+
+/** Every bucket of the window with the sums added in; a sum outside the window or of an unknown outcome is left out. */
+export function usageSeries(window: UsageWindow, sums: Iterable<UsageSum>): UsageSeries {
+  const buckets = Array.from({ length: window.count }, (_, i) => ({ start: (window.firstMinute + i * window.bucketMinutes) * 60_000, counts: zeroCounts() }));
+  const totals = zeroCounts();
+  for (const sum of sums) {
+    const bucket = buckets[(sum.start - window.firstMinute) / window.bucketMinutes];
+    if (!bucket || !isUsageOutcome(sum.outcome)) continue;
+    bucket.counts[sum.outcome] += sum.count;
+    totals[sum.outcome] += sum.count;
+  }
+  return { totals, buckets };
+}
+
 /**
  * Reads per-key usage. Who may describe a key may read its usage (the same check: a key the caller
  * may not read is "not found"). The counts are those written so far: a minute's counts are handed over
@@ -37,18 +73,10 @@ export function createUsageService(deps: Pick<ServiceDeps, 'db' | 'clock'>, apiK
   return {
     async forKey(ctx: CallContext, id: string, query: UsageQuery = {}): Promise<ApiKeyUsage> {
       const now = deps.clock().getTime();
-      const window = usageWindow(query.since ?? DEFAULT_USAGE_SINCE, query.bucket ?? DEFAULT_USAGE_BUCKET, now);
+      const window = queryWindow(query, now);
       await apiKeys.findAccessible(ctx, id, 'read');
-      const buckets = Array.from({ length: window.count }, (_, i) => ({ start: (window.firstMinute + i * window.bucketMinutes) * 60_000, counts: zeroCounts() }));
-      const totals = zeroCounts();
-      const end = window.firstMinute + window.count * window.bucketMinutes;
-      for (const sum of await apiKeyUsageRepo.bucketSums(deps.db, id, window.firstMinute, end, window.bucketMinutes)) {
-        const bucket = buckets[(sum.start - window.firstMinute) / window.bucketMinutes];
-        if (!bucket || !isUsageOutcome(sum.outcome)) continue;
-        bucket.counts[sum.outcome] += sum.count;
-        totals[sum.outcome] += sum.count;
-      }
-      return { id, since: window.firstMinute * 60_000, until: now, bucket: window.bucket, totals, buckets };
+      const sums = await apiKeyUsageRepo.bucketSums(deps.db, id, window.firstMinute, windowEnd(window), window.bucketMinutes);
+      return { id, since: window.firstMinute * 60_000, until: now, bucket: window.bucket, ...usageSeries(window, sums) };
     },
   };
 }

@@ -40,6 +40,31 @@ export const apiKeyUsageRepo = {
     return rows.map((r) => ({ start: Number(r.bucket) * bucketMinutes, outcome: r.outcome, count: Number(r.n) }));
   },
 
+  /**
+   * Like bucketSums, for many keys in one grouped statement: each key's counts in [fromMinute,
+   * toMinute) per bucket and outcome, of every key (`apiKeys` undefined) or of the keys listed. Keys
+   * without counts in the window are absent.
+   */
+  async bucketSumsByKey(
+    db: Executor,
+    apiKeys: readonly string[] | undefined,
+    fromMinute: number,
+    toMinute: number,
+    bucketMinutes: number,
+  ): Promise<Array<{ apiKey: string; start: number; outcome: string; count: number }>> {
+    if (!BUCKET_MINUTES.has(bucketMinutes)) throw new Error(`unsupported bucket of ${bucketMinutes} minutes`);
+    if (apiKeys !== undefined && apiKeys.length === 0) return [];
+    const bucket = sql<number>`${sql.ref('minute')} / ${sql.lit(bucketMinutes)}`;
+    let query = db
+      .selectFrom('api_key_usage')
+      .select(['api_key', bucket.as('bucket'), 'outcome', (eb) => eb.fn.sum<number | string>('count').as('n')])
+      .where('minute', '>=', fromMinute)
+      .where('minute', '<', toMinute);
+    if (apiKeys !== undefined) query = query.where('api_key', 'in', apiKeys);
+    const rows = await query.groupBy(['api_key', bucket, 'outcome']).execute();
+    return rows.map((r) => ({ apiKey: r.api_key, start: Number(r.bucket) * bucketMinutes, outcome: r.outcome, count: Number(r.n) }));
+  },
+
   /** Each key's total since `fromMinute` (keys without counts are absent). */
   async totalsSince(db: Executor, apiKeys: readonly string[], fromMinute: number): Promise<Map<string, number>> {
     const totals = new Map<string, number>();

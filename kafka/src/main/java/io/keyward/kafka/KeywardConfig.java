@@ -50,6 +50,7 @@ public final class KeywardConfig {
   private final long reconnectBackoffMaxMs;
   private final int loginFailuresPerMinute;
   private final String brokerId;
+  private final boolean brokerIdKnown;
 
   private KeywardConfig(Map<String, ?> configs) {
     this.url = parseUrl(required(configs, URL));
@@ -66,6 +67,7 @@ public final class KeywardConfig {
     this.loginFailuresPerMinute = (int) longValue(configs, LOGIN_FAILURES_PER_MINUTE, DEFAULT_LOGIN_FAILURES_PER_MINUTE, 1, 1_000_000);
     String node = optional(configs, "node.id");
     if (node == null) node = optional(configs, "broker.id");
+    this.brokerIdKnown = node != null;
     this.brokerId = node == null ? "unknown" : node;
   }
 
@@ -91,6 +93,8 @@ public final class KeywardConfig {
   public int loginFailuresPerMinute() { return loginFailuresPerMinute; }
   /** The broker's {@code node.id} (or {@code broker.id}), {@code unknown} when neither is set. */
   public String brokerId() { return brokerId; }
+  /** Whether {@code node.id} or {@code broker.id} was set (only then is it sent as {@code X-Keyward-Broker}). */
+  public boolean brokerIdKnown() { return brokerIdKnown; }
 
   /** The path of this cluster's endpoints at keyward, e.g. {@code /keyward/v1/kafka/clusters/lkc-abc123}. */
   public String clusterPath() { return "/keyward/v1/kafka/clusters/" + clusterId; }

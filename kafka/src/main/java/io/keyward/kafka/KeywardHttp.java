@@ -12,8 +12,13 @@ import java.util.Base64;
  * The plugin's HTTP client towards keyward: JDK {@link HttpURLConnection} only, HTTP Basic with the broker's key,
  * bounded connect and read timeouts. Used only from the plugin's own threads (sync, event shipping), never from a
  * Kafka network or request thread. No message of this class carries the Authorization header or the secret.
+ * Every request names the broker in {@code X-Keyward-Broker} (its {@code node.id}, or {@code broker.id}) when the
+ * broker's settings carry one, so that keyward can show each broker's sync state (DESIGN §8).
  */
 public final class KeywardHttp {
+
+  /** The request header that names the broker: its {@code node.id} (or {@code broker.id}). */
+  public static final String BROKER_HEADER = "X-Keyward-Broker";
 
   /** Reads a response body; the stream is closed by the caller. */
   @FunctionalInterface
@@ -36,6 +41,8 @@ public final class KeywardHttp {
 
   private final String baseUrl;
   private final String authorization;
+  /** The broker's id for {@link #BROKER_HEADER}; null when the settings name none. */
+  private final String brokerId;
   private final int connectTimeoutMs;
   private final int readTimeoutMs;
   private final int streamReadTimeoutMs;
@@ -44,6 +51,7 @@ public final class KeywardHttp {
     this.baseUrl = config.url();
     String pair = config.apiKey() + ":" + config.apiSecret();
     this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    this.brokerId = config.brokerIdKnown() ? config.brokerId() : null;
     this.connectTimeoutMs = config.httpConnectTimeoutMs();
     this.readTimeoutMs = config.httpReadTimeoutMs();
     this.streamReadTimeoutMs = config.streamReadTimeoutMs();
@@ -114,6 +122,7 @@ public final class KeywardHttp {
     connection.setInstanceFollowRedirects(false);
     connection.setRequestProperty("Authorization", authorization);
     connection.setRequestProperty("User-Agent", "keyward-kafka");
+    if (brokerId != null) connection.setRequestProperty(BROKER_HEADER, brokerId);
     return connection;
   }
 

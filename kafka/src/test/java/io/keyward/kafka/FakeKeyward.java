@@ -33,6 +33,8 @@ final class FakeKeyward implements AutoCloseable {
   final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   final List<String> streamRequests = new CopyOnWriteArrayList<>();
   final List<JsonNode> events = new CopyOnWriteArrayList<>();
+  /** {@code <method> <path>|<X-Keyward-Broker or null>} of every request, in arrival order. */
+  final List<String> brokerHeaders = new CopyOnWriteArrayList<>();
   final AtomicInteger replicaGets = new AtomicInteger();
   volatile byte[] replica = Fixtures.bytes("snapshot.json");
   volatile long revision = 42;
@@ -68,6 +70,7 @@ final class FakeKeyward implements AutoCloseable {
   }
 
   private boolean authorized(HttpExchange ex) throws IOException {
+    brokerHeaders.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + "|" + ex.getRequestHeaders().getFirst(KeywardHttp.BROKER_HEADER));
     if (down) {
       respond(ex, 503, "{\"error\":\"down\"}");
       return false;

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class KeywardHttpTest {
 
   private static final String REPLICA = "/keyward/v1/kafka/clusters/" + Fixtures.CLUSTER + "/replica";
+  private static final String EVENTS = "/keyward/v1/kafka/clusters/" + Fixtures.CLUSTER + "/events";
 
   @Test
   void getsPostsAndStreamsWithTheBrokersBasicAuth() throws Exception {
@@ -33,6 +35,42 @@ class KeywardHttpTest {
         stream.disconnect();
       }
       assertEquals("since=42|42", keyward.streamRequests.get(0));
+    }
+  }
+
+  @Test
+  void namesTheBrokerOnTheReplicaStreamAndEventsRequests() throws Exception {
+    try (FakeKeyward keyward = new FakeKeyward()) {
+      exchangeAll(new KeywardHttp(KeywardConfig.from(Fixtures.settings(keyward.port()))));
+      assertEquals(List.of("GET " + REPLICA + "|1", "POST " + EVENTS + "|1", "GET " + REPLICA + "/stream|1"), keyward.brokerHeaders);
+    }
+  }
+
+  @Test
+  void namesTheBrokerByBrokerIdWhenNodeIdIsAbsentAndSendsNoHeaderWhenNeitherIsSet() throws Exception {
+    try (FakeKeyward keyward = new FakeKeyward()) {
+      Map<String, Object> byBrokerId = Fixtures.settings(keyward.port());
+      byBrokerId.remove("node.id");
+      byBrokerId.put("broker.id", 7);
+      exchangeAll(new KeywardHttp(KeywardConfig.from(byBrokerId)));
+      Map<String, Object> anonymous = Fixtures.settings(keyward.port());
+      anonymous.remove("node.id");
+      exchangeAll(new KeywardHttp(KeywardConfig.from(anonymous)));
+      assertEquals(List.of(
+          "GET " + REPLICA + "|7", "POST " + EVENTS + "|7", "GET " + REPLICA + "/stream|7",
+          "GET " + REPLICA + "|null", "POST " + EVENTS + "|null", "GET " + REPLICA + "/stream|null"), keyward.brokerHeaders);
+    }
+  }
+
+  /** One replica fetch, one events post and one stream opening (its first bytes read). */
+  private static void exchangeAll(KeywardHttp http) throws IOException {
+    http.getJson(REPLICA, ReplicaJson::snapshot);
+    http.postJson(EVENTS, "[]".getBytes(StandardCharsets.UTF_8));
+    HttpURLConnection stream = http.openStream(REPLICA + "/stream?since=42", null);
+    try {
+      stream.getInputStream().readNBytes(12);
+    } finally {
+      stream.disconnect();
     }
   }
 
