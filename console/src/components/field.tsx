@@ -38,12 +38,14 @@ interface SelectProps<T extends string> {
   /** Adds a first option with value '' (e.g. "Any status"). */
   emptyLabel?: string;
   required?: boolean;
+  /** Focused when its dialog opens (the native <dialog> honours autofocus). */
+  autoFocus?: boolean;
 }
 
 /** A <select> over a contract enum (or labelled values). */
-export function Select<T extends string>({ id, value, options, onChange, emptyLabel, required }: SelectProps<T>) {
+export function Select<T extends string>({ id, value, options, onChange, emptyLabel, required, autoFocus }: SelectProps<T>) {
   return (
-    <select id={id} value={value} required={required} onChange={(event) => onChange((event.currentTarget as HTMLSelectElement).value as T | '')}>
+    <select id={id} value={value} required={required} autoFocus={autoFocus} onChange={(event) => onChange((event.currentTarget as HTMLSelectElement).value as T | '')}>
       {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
       {options.map((option) => {
         const item = typeof option === 'string' ? { value: option, label: option } : option;
