@@ -11,7 +11,6 @@ export type Change =
   | { kind: 'owner'; id: string }
   | { kind: 'grants'; principal?: string }
   | { kind: 'signing-keys' }
-  | { kind: 'policy' }
   | { kind: 'all' };
 
 /** Carries changes to other instances; `announce` runs inside the change's transaction. */

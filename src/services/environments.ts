@@ -71,10 +71,9 @@ export function createEnvironmentService(deps: ServiceDeps) {
       if (current.stage === PRODUCTION && patch.stage !== undefined && patch.stage !== PRODUCTION) {
         await deps.authz.require(ctx, 'environment:manage', organizationCrn(deps.organizationId));
       }
-      await applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+      await applyChange(deps, ctx, async ({ trx, audit }) => {
         await environmentsRepo.update(trx, id, { ...patch, updated_at: nowIso(deps.clock) });
         audit({ method: 'org.UpdateEnvironment', subject: crn(id), details: { id, ...patch } });
-        changed({ kind: 'policy' });
       });
       return find(id);
     },

@@ -74,7 +74,7 @@ export function createPolicyService(deps: ServiceDeps) {
     },
     async update(ctx: CallContext, patch: unknown): Promise<Policy> {
       await deps.authz.require(ctx, 'policy:manage', organizationCrn(deps.organizationId));
-      return applyChange(deps, ctx, async ({ trx, audit, changed }) => {
+      return applyChange(deps, ctx, async ({ trx, audit }) => {
         const before = await readPolicy(trx);
         const after = applyPolicyPatch(before, patch);
         await settingsRepo.put(trx, POLICY_SETTING, JSON.stringify(after), nowIso(deps.clock));
@@ -83,7 +83,6 @@ export function createPolicyService(deps: ServiceDeps) {
           if (before[field] !== after[field]) changes[field] = { from: before[field], to: after[field] };
         }
         audit({ method: 'keyward.UpdatePolicy', subject: organizationCrn(deps.organizationId), details: { changes } });
-        changed({ kind: 'policy' });
         return after;
       });
     },

@@ -56,14 +56,14 @@ describe.each(DIALECTS)('environment service on $name', ({ skip, create }) => {
     expect((await environmentsRepo.find(s.runtime.store.db, env.id))?.id).toBe(env.id);
   });
 
-  it.skipIf(skip)('updates announce a policy change and move updated_at only', async () => {
+  it.skipIf(skip)('updates move updated_at only and announce no change to caches', async () => {
     const env = await s.services.environments.create(s.adminCtx, { name: 'staged' });
     s.changes.length = 0;
     s.clock.advance(1000);
     const updated = await s.services.environments.update(s.adminCtx, env.id, { stage: 'staging' });
     s.clock.set(START);
     expect(updated).toEqual({ ...env, stage: 'staging', updated_at: new Date(START.getTime() + 1000).toISOString() });
-    expect(s.changes).toEqual([{ kind: 'policy' }]);
+    expect(s.changes).toEqual([]);
     await s.services.environments.delete(s.adminCtx, env.id);
     expect(await environmentsRepo.find(s.runtime.store.db, env.id)).toBeUndefined();
     expect((await s.managementEvents('org.DeleteEnvironment')).map((e) => (e.event.data as { request: { id: string } }).request.id)).toEqual([env.id]);

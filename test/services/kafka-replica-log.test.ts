@@ -15,10 +15,10 @@ describe('replicaChangesOf', () => {
     expect(
       replicaChangesOf([
         { kind: 'api-key', id: 'K1' }, { kind: 'api-key', id: 'K1' }, { kind: 'owner', id: 'sa-1' }, { kind: 'grants', principal: 'User:sa-1' },
-        { kind: 'signing-keys' }, { kind: 'policy' }, { kind: 'grants', principal: 'User:sa-1' },
+        { kind: 'signing-keys' }, { kind: 'grants', principal: 'User:sa-1' },
       ]),
     ).toEqual([{ kind: 'api-key', target: 'K1' }, { kind: 'owner', target: 'sa-1' }, { kind: 'grants', target: 'User:sa-1' }]);
-    expect(replicaChangesOf([{ kind: 'signing-keys' }, { kind: 'policy' }])).toEqual([]);
+    expect(replicaChangesOf([{ kind: 'signing-keys' }])).toEqual([]);
   });
 
   it('anything that covers everything is one "all"', () => {
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('the replica change log on $name', ({ name, skip, create
 
   it.skipIf(skip)(`advances the revision by one per recording transaction, only for replica changes, and never when it rolls back (${name})`, async () => {
     const start = (await replicaLogState(store())).revision;
-    expect(await record([{ kind: 'policy' }])).toBeUndefined();
+    expect(await record([{ kind: 'signing-keys' }])).toBeUndefined();
     expect(await record([{ kind: 'api-key', id: 'AAAAAAAAAAAAAAA1' }, { kind: 'owner', id: 'sa-aaaaaa' }])).toBe(start + 1);
     await expect(
       store().transaction().execute(async (trx) => {

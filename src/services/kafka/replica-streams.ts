@@ -91,7 +91,7 @@ export function createReplicaStreams(deps: ReplicaStreamDeps, options: ReplicaSt
   }
 
   const unsubscribe = deps.changes.subscribe((change) => {
-    if (change.kind !== 'signing-keys' && change.kind !== 'policy') check();
+    if (change.kind !== 'signing-keys') check();
   });
 
   function countFor(clusterId: string): number {
