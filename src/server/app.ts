@@ -40,8 +40,6 @@ export interface AppOptions {
   /** The URL clients use to reach this server (links, token issuer). */
   publicUrl: string;
   logger?: FastifyServerOptions['logger'];
-  /** Extra route plugins (data plane, later capabilities) registered with the same deps. */
-  plugins?: Array<(app: FastifyInstance, deps: RouteDeps) => Promise<void>>;
   /** Failing components reported by `/readyz`. */
   health?: RouteDeps['health'];
   /** `--trust-proxy`: CIDR ranges whose X-Forwarded-For / X-Real-IP are believed (default: none). */
@@ -193,7 +191,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate: managementAuthentication(options.services.authenticate),
     health: options.health,
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, usageSummaryRoutes, accessControlRoutes, accessCheckRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, kafkaBrokersRoutes, ...(options.plugins ?? [])]) {
+  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, usageSummaryRoutes, accessControlRoutes, accessCheckRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, kafkaBrokersRoutes]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

@@ -28,7 +28,7 @@ export interface StartOptions {
   onBootstrap?: (result: BootstrapResult, url: string) => void;
 }
 
-/** Runs the server until SIGINT/SIGTERM; on shutdown the audit buffer is flushed before exit. */
+/** A port the OS says is free on `host` (for `--port 0`). */
 async function freePort(host: string): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolvePort, reject) => {
@@ -59,6 +59,7 @@ async function reservePort(host: string, port: number): Promise<{ release(): Pro
   return { release: () => new Promise<void>((resolveClose) => reservation.close(() => resolveClose())) };
 }
 
+/** Runs the server until SIGINT/SIGTERM; on shutdown the audit buffer is flushed before exit. */
 export async function startServer(requested: StartOptions): Promise<void> {
   // Port 0 means "any free port": pick it first so that links and the saved context name it.
   const options = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
