@@ -6,6 +6,7 @@
  * fails when an operation is missing here or an example does not fit its schema.
  */
 import type { FastifySchema } from 'fastify';
+import { buildCrn, organizationCrn } from '../domain/crn.js';
 import { MAX_USAGE_BUCKETS } from '../domain/usage.js';
 import { MAX_SUMMARY_POINTS } from '../services/usage/usage-summary.js';
 import { MAX_BROKER_EVENTS } from '../services/kafka/broker-events.js';
@@ -39,11 +40,11 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
   const organization = EXAMPLE_ORGANIZATION;
   const metadata = (path: string, resourceName: string) => ({
     self: `${publicUrl}${path}`,
-    resource_name: `crn://keyward/organization=${organization}/${resourceName}`,
+    resource_name: `${organizationCrn(organization)}/${resourceName}`,
     created_at: '2026-03-01T12:00:00.000Z',
     updated_at: '2026-03-01T12:00:00.000Z',
   });
-  const ordersTopic = `crn://keyward/organization=${organization}/environment=${ENV}/cloud-cluster=${LKC}/kafka=${LKC}/topic=orders`;
+  const ordersTopic = buildCrn({ organization, environment: ENV, cloudCluster: LKC, kafka: LKC, leaf: { type: 'topic', name: 'orders' } });
   return {
     // System
     'GET /healthz': { summary: 'Liveness', description: 'Answers 200 `{"status":"ok"}` while the process serves requests; no credentials, no database access.' },

@@ -5,7 +5,7 @@ import type { ServiceAccount as ServiceAccountRow } from '../services/service-ac
 import type { User as UserRow } from '../services/users.js';
 import type { ApiKey, Environment, EnvironmentRef, KafkaCluster, ListOf, Metadata, SchemaRegistryCluster, ServiceAccount, User } from '../contract/index.js';
 import type { PageResult } from '../services/pagination.js';
-import { buildCrn, organizationCrn } from '../domain/crn.js';
+import { buildCrn } from '../domain/crn.js';
 import { clusterCrn } from '../services/clusters.js';
 
 /** Maps service objects to Confluent Cloud's public API shapes, typed by the contract's schemas (a field a schema lacks does not compile). */
@@ -71,7 +71,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       api_version: 'iam/v2',
       kind: 'User',
       id: u.id,
-      metadata: meta(`/iam/v2/users/${u.id}`, `${organizationCrn(organizationId)}/user=${u.id}`, u),
+      metadata: meta(`/iam/v2/users/${u.id}`, buildCrn({ organization: organizationId, leaf: { type: 'user', name: u.id } }), u),
       email: u.email,
       full_name: u.full_name,
       auth_type: 'AUTH_TYPE_API_KEY',
@@ -89,7 +89,7 @@ export function createPresenters(baseUrl: string, organizationId: string) {
       api_version: 'iam/v2',
       kind: 'ApiKey',
       id: k.id,
-      metadata: meta(`/iam/v2/api-keys/${k.id}`, `${organizationCrn(organizationId)}/api-key=${k.id}`, k),
+      metadata: meta(`/iam/v2/api-keys/${k.id}`, buildCrn({ organization: organizationId, leaf: { type: 'api-key', name: k.id } }), k),
       spec: {
         ...(secret !== undefined ? { secret } : {}),
         display_name: k.display_name,
