@@ -187,7 +187,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const deps: RouteDeps = {
     services: options.services,
-    present: createPresenters(options.publicUrl, options.services.deps.organizationId),
+    present: createPresenters(options.publicUrl, options.services.organizationId),
     authenticate: managementAuthentication(options.services.authenticate),
     health: options.health,
   };

@@ -23,6 +23,10 @@ import { createDataPlaneAuthorizer } from './authz/data-plane-authorizer.js';
 import { createMetrics } from './metrics.js';
 import { createPolicyService } from './policy.js';
 import { createAdvisorService } from './advisor.js';
+import { createAuditQueryService } from './audit/audit-query.js';
+import { createAuditVerifyService } from './audit/audit-verify.js';
+import { createAuditCheckpointService } from './audit/audit-checkpoint.js';
+import { createSystemService } from './system.js';
 import { createLeakService } from './leaks.js';
 import { createKafkaBrokerService, type KafkaBrokerOptions } from './kafka/broker-service.js';
 import { createBrokerSyncQuery } from './kafka/broker-sync.js';
@@ -85,7 +89,13 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
   const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: usage.recorder }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
+    /** For tests and tools only: the routes take what they need from the services below. */
     deps,
+    organizationId: deps.organizationId,
+    /** The audit log's readers: list and export, chain verification, checkpoints. */
+    auditLog: { query: createAuditQueryService(deps), verifier: createAuditVerifyService(deps), checkpoints: createAuditCheckpointService(deps) },
+    /** Readiness and whoami's questions to the store. */
+    system: createSystemService(deps),
     verify,
     oauth: {
       issuer: oauth.issuer,

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { createAuditQueryService, type AuditEventPage } from '../../services/audit/audit-query.js';
-import { createAuditVerifyService, type VerifyResult } from '../../services/audit/audit-verify.js';
-import { createAuditCheckpointService } from '../../services/audit/audit-checkpoint.js';
+import type { AuditEventPage } from '../../services/audit/audit-query.js';
+import type { VerifyResult } from '../../services/audit/audit-verify.js';
 import type { CloudEvent } from '../../services/audit/cloud-event.js';
 import { ctx } from '../plugins/authentication.js';
 import { AuditCheckpoint, AuditEventList, AuditFilterQuery, AuditListQuery, AuditVerification, AuditVerifyBody, ErrorBody } from '../../contract/index.js';
@@ -43,9 +42,7 @@ async function* jsonLines(events: AsyncIterable<CloudEvent>): AsyncGenerator<str
  */
 export async function auditRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const query = createAuditQueryService(deps.services.deps);
-  const verifier = createAuditVerifyService(deps.services.deps);
-  const checkpoints = createAuditCheckpointService(deps.services.deps);
+  const { query, verifier, checkpoints } = deps.services.auditLog;
   const common = { preHandler: deps.authenticate };
   const tags = ['Audit log'];
 

@@ -1,12 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { ctx } from '../plugins/authentication.js';
 import { ErrorBody, Health, Readiness, WhoAmI } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 import { sendError } from '../errors.js';
 import { organizationCrn } from '../../domain/crn.js';
-import { roleBindingsRepo } from '../../store/repositories/grants.js';
 
 export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -16,18 +14,14 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
   // failing, the lost LISTEN connection of cross-instance cache invalidation).
   app.get('/readyz', { schema: { tags, response: { 200: Readiness, '5xx': ErrorBody } } }, async (request, reply) => {
     const problems = deps.health?.problems() ?? [];
-    try {
-      await sql`select 1`.execute(deps.services.deps.db);
-    } catch {
-      problems.unshift({ component: 'database', reason: 'the database is not reachable' });
-    }
+    if (!(await deps.services.system.databaseReachable())) problems.unshift({ component: 'database', reason: 'the database is not reachable' });
     if (problems.length > 0) {
       return sendError(request, reply, 'service_unavailable', `Not ready: ${problems.map((p) => `${p.component}: ${p.reason}`).join('; ')}`);
     }
-    return { status: 'ready', database: deps.services.deps.dialect };
+    return { status: 'ready', database: deps.services.system.dialect };
   });
   app.get('/metrics', { preHandler: deps.authenticate, schema: { tags, security } }, async (request, reply) => {
-    await deps.services.authz.require(ctx(request), 'metrics:read', organizationCrn(deps.services.deps.organizationId));
+    await deps.services.authz.require(ctx(request), 'metrics:read', organizationCrn(deps.services.organizationId));
     const { registry } = deps.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
@@ -38,8 +32,8 @@ export async function systemRoutes(fastify: FastifyInstance, deps: RouteDeps): P
       kind: actor.kind,
       id: actor.id,
       api_key: actor.apiKeyId,
-      organization: deps.services.deps.organizationId,
-      roles: [...new Set((await roleBindingsRepo.byPrincipal(deps.services.deps.db, actor.principal)).map((b) => b.role_name))].sort(),
+      organization: deps.services.organizationId,
+      roles: await deps.services.system.roleNamesOf(actor.principal),
     };
   });
 }
