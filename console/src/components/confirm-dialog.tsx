@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import { Dialog } from './dialog';
 import { ErrorNotice } from './notice';
+import { useSubmit } from '../hooks/use-submit';
 
 interface ConfirmDialogProps {
   title: string;
@@ -17,22 +17,15 @@ interface ConfirmDialogProps {
 
 /** Asks before a destructive change and shows why it failed, if it did. */
 export function ConfirmDialog({ title, open, onClose, onConfirm, confirmText, confirmLabel, children }: ConfirmDialogProps) {
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const close = () => {
     setError(undefined);
     onClose();
   };
   const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await onConfirm();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog

@@ -14,6 +14,7 @@ import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
 import { StatusBadge } from '../components/status-badge';
 import { useResource } from '../hooks/use-resource';
+import { useSubmit } from '../hooks/use-submit';
 
 const aclsPath = (cluster: string) => `/kafka/v3/clusters/${encodeURIComponent(cluster)}/acls`;
 
@@ -25,8 +26,7 @@ function CreateAclDialog(props: { cluster: AccessCluster; principals: readonly P
   const [resourceName, setResourceName] = useState('');
   const [patternType, setPatternType] = useState<PatternType>('LITERAL');
   const [operations, setOperations] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const offered = ['ALL', ...SUPPORTED_OPERATIONS[resourceType]];
   const isCluster = resourceType === 'CLUSTER';
   const name = isCluster ? CLUSTER_RESOURCE_NAME : resourceName.trim();
@@ -44,9 +44,7 @@ function CreateAclDialog(props: { cluster: AccessCluster; principals: readonly P
     onClose();
   };
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body = operations.map((operation) => ({
         permission,
         principal: principal.trim(),
@@ -58,11 +56,7 @@ function CreateAclDialog(props: { cluster: AccessCluster; principals: readonly P
       const created = await api.post<AclList>(aclsPath(cluster.id), body);
       reset();
       onCreated(created.data);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog

@@ -11,6 +11,7 @@ import { ErrorNotice, Loading, Notice } from '../components/notice';
 import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
 import { useResource } from '../hooks/use-resource';
+import { useSubmit } from '../hooks/use-submit';
 
 interface BindingRow {
   binding: RoleBinding;
@@ -25,8 +26,7 @@ function CreateBindingDialog(props: { organization: string; cluster: AccessClust
   const [resourceType, setResourceType] = useState<BindingResourceFlag | ''>('');
   const [resourceName, setResourceName] = useState('');
   const [prefix, setPrefix] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const types = role === '' ? [] : resourceTypesFor(role, cluster.kind);
   const chosenType = resourceType !== '' && types.includes(resourceType) ? resourceType : (types[0] ?? '');
   const pattern = role === '' ? null : bindingPattern(organization, cluster, { role, resourceType: chosenType, resourceName, prefix });
@@ -44,17 +44,11 @@ function CreateBindingDialog(props: { organization: string; cluster: AccessClust
   };
   const submit = async () => {
     if (pattern === null || !pattern.ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = await api.post<RoleBinding>('/iam/v2/role-bindings', { principal: principal.trim(), role_name: role, crn_pattern: pattern.crnPattern });
       reset();
       onCreated(created);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog

@@ -8,6 +8,7 @@ import { Field, Select } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
+import { useSubmit } from '../hooks/use-submit';
 
 /** The resource types a check may name on each kind of cluster. */
 const CHECK_TYPES = { kafka: ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'], 'schema-registry': ['SUBJECT'] } as const;
@@ -29,24 +30,17 @@ export function AccessCheckPanel({ cluster, principals }: { cluster: AccessClust
   const [resourceType, setResourceType] = useState<CheckType>(types[0]);
   const [resourceName, setResourceName] = useState('');
   const [answer, setAnswer] = useState<Answer | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const type = (types as readonly string[]).includes(resourceType) ? resourceType : types[0];
   const needsName = type !== 'CLUSTER';
 
   const check = async () => {
-    setBusy(true);
-    setError(undefined);
     setAnswer(null);
     const query = { principal: principal.trim(), operation, resource_type: type, resource_name: needsName ? resourceName.trim() : undefined, cluster: cluster.id };
-    try {
+    await run(async () => {
       const body = await api.get<AccessCheckBody>('/keyward/v1/access/check', query);
       setAnswer({ question: `${query.principal} ${operation} ${type}${needsName ? ` ${query.resource_name}` : ''} on ${cluster.id}`, body });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,4 +1,3 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Dialog } from '../components/dialog';
 import { ErrorNotice, Loading } from '../components/notice';
@@ -7,6 +6,7 @@ import { useResource } from '../hooks/use-resource';
 import { relativeTime } from '../../../src/cli/relative-time';
 import { usedRecently } from '../keys/lifecycle';
 import type { ApiKey } from '../keys/types';
+import { useSubmit } from '../hooks/use-submit';
 
 export type ConfirmKind = 'disable' | 'delete';
 
@@ -47,8 +47,7 @@ function LastUse({ apiKey }: { apiKey: ApiKey }) {
  * a key, showing its last use and warning loudly when that was within 15 minutes (DESIGN §6).
  */
 export function ConfirmKeyDialog({ kind, apiKey, onClose, onDone }: ConfirmKeyDialogProps) {
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const words = WORDS[kind];
   const id = apiKey?.id ?? '';
 
@@ -59,19 +58,12 @@ export function ConfirmKeyDialog({ kind, apiKey, onClose, onDone }: ConfirmKeyDi
 
   async function submit() {
     if (apiKey === null) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const path = encodeURIComponent(apiKey.id);
       if (kind === 'delete') await api.delete(`/iam/v2/api-keys/${path}`);
       else await api.post(`/keyward/v1/api-keys/${path}/disable`);
-      setError(undefined);
       onDone(`${words.past} API key ${apiKey.id}.`);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const footer = (

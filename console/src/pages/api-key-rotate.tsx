@@ -8,6 +8,7 @@ import { ExactTime } from '../components/time';
 import { DEFAULT_GRACE, GRACE_CHOICES, type GraceChoice } from '../keys/lifecycle';
 import type { ApiKey, RotatedApiKey } from '../keys/types';
 import { Cutover } from './api-key-cutover';
+import { useSubmit } from '../hooks/use-submit';
 
 interface RotateKeyDialogProps {
   /** The key to rotate; null: the dialog is closed. */
@@ -25,8 +26,7 @@ type Step = { step: 'choose' } | { step: 'secret'; rotated: RotatedApiKey; secre
 export function RotateKeyDialog({ apiKey, onClose, onRotated }: RotateKeyDialogProps) {
   const [grace, setGrace] = useState<GraceChoice>(DEFAULT_GRACE);
   const [state, setState] = useState<Step>({ step: 'choose' });
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
 
   function close() {
     setState({ step: 'choose' });
@@ -39,17 +39,11 @@ export function RotateKeyDialog({ apiKey, onClose, onRotated }: RotateKeyDialogP
     if (apiKey === null) return;
     if (state.step === 'secret') return setState({ step: 'cutover', oldKey: state.rotated.rotation.replaces, newKey: state.rotated.id });
     if (state.step === 'cutover') return close();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const rotated = await api.post<RotatedApiKey>(`/keyward/v1/api-keys/${encodeURIComponent(apiKey.id)}/rotate`, { grace });
       setState({ step: 'secret', rotated, secret: rotated.spec.secret ?? '' });
       onRotated(rotated.rotation.replaces, rotated.id);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const id = apiKey?.id ?? '';

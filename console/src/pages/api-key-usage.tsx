@@ -3,7 +3,8 @@ import { api } from '../api';
 import { Field, Select } from '../components/field';
 import { ErrorNotice, Loading } from '../components/notice';
 import { Panel } from '../components/page';
-import { TimeChart, type ChartSeries } from '../components/time-chart';
+import { outcomeChart } from '../components/outcome-series';
+import { TimeChart } from '../components/time-chart';
 import { useResource } from '../hooks/use-resource';
 import type { KeyUsage } from '../keys/types';
 
@@ -15,27 +16,6 @@ const WINDOWS = [
 ] as const;
 type Since = (typeof WINDOWS)[number]['value'];
 
-/** Each outcome's line colour; VALID is always drawn, the others when they occurred. */
-const OUTCOME_COLORS: Record<string, string> = {
-  VALID: '#1d7a3e',
-  INVALID_CREDENTIALS: '#b3261e',
-  EXPIRED: '#8a5a00',
-  DISABLED: '#5b6470',
-  WRONG_RESOURCE: '#7b3fb5',
-  FORBIDDEN: '#d0621b',
-  RATE_LIMITED: '#1f5fbf',
-};
-
-function seriesOf(usage: KeyUsage): ChartSeries[] {
-  return Object.entries(usage.totals)
-    .filter(([outcome, total]) => outcome === 'VALID' || total > 0)
-    .map(([outcome]) => ({
-      label: outcome,
-      color: OUTCOME_COLORS[outcome] ?? '#1b1f24',
-      values: usage.data.map((bucket) => bucket.counts[outcome as keyof typeof bucket.counts] ?? 0),
-    }));
-}
-
 /** A key's authentications over time by outcome (GET /keyward/v1/api-keys/{id}/usage). */
 export function KeyUsagePanel({ id, refreshKey }: { id: string; refreshKey: number }) {
   const [since, setSince] = useState<Since>('24h');
@@ -46,7 +26,7 @@ export function KeyUsagePanel({ id, refreshKey }: { id: string; refreshKey: numb
   );
   const chart = useMemo(() => {
     if (usage.data === undefined) return undefined;
-    return { times: usage.data.data.map((b) => Date.parse(b.start)), series: seriesOf(usage.data) };
+    return outcomeChart(usage.data.totals, usage.data.data);
   }, [usage.data]);
   const selector = (
     <Field label="Window" id="key-usage-since">

@@ -8,6 +8,7 @@ import type { Directory } from '../keys/directory';
 import { checkExpiresIn } from '../keys/lifecycle';
 import type { ApiKey } from '../keys/types';
 import { useSession } from '../session';
+import { useSubmit } from '../hooks/use-submit';
 
 const MYSELF = 'myself';
 
@@ -29,8 +30,7 @@ export function CreateKeyDialog({ open, directory, onClose, onCreated }: CreateK
   const [resource, setResource] = useState('cloud');
   const [description, setDescription] = useState('');
   const [expiresIn, setExpiresIn] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const [created, setCreated] = useState<{ key: string; secret: string } | null>(null);
 
   function close() {
@@ -47,9 +47,7 @@ export function CreateKeyDialog({ open, directory, onClose, onCreated }: CreateK
     if (created !== null) return close();
     const expiry = checkExpiresIn(expiresIn);
     if ('error' in expiry) return setError(new Error(expiry.error));
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const key = await api.post<ApiKey>('/iam/v2/api-keys', {
         spec: {
           resource: { id: resource },
@@ -60,11 +58,7 @@ export function CreateKeyDialog({ open, directory, onClose, onCreated }: CreateK
       });
       setCreated({ key: key.id, secret: key.spec.secret ?? '' });
       onCreated(key.id);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const owners = [

@@ -3,6 +3,7 @@ import { ApiError } from '../api';
 import { Field } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { login, type Session } from '../session';
+import { useSubmit } from '../hooks/use-submit';
 
 /**
  * Sign in with a cloud API key and its secret (`keyward server start` prints the first one). The secret
@@ -11,23 +12,20 @@ import { login, type Session } from '../session';
 export function LoginPage({ onSignedIn, ended }: { onSignedIn: (session: Session) => void; ended: boolean }) {
   const [key, setKey] = useState('');
   const [secret, setSecret] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const session = await login(key.trim(), secret);
-      setSecret('');
-      onSignedIn(session);
-    } catch (failure) {
-      setSecret('');
-      setError(failure instanceof ApiError && failure.status === 401 ? new Error('The API key or secret is not valid, or the key is not a cloud key.') : failure);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => {
+      try {
+        const session = await login(key.trim(), secret);
+        setSecret('');
+        onSignedIn(session);
+      } catch (failure) {
+        setSecret('');
+        throw failure instanceof ApiError && failure.status === 401 ? new Error('The API key or secret is not valid, or the key is not a cloud key.') : failure;
+      }
+    });
   }
 
   return (

@@ -11,6 +11,7 @@ import type { ServiceAccount, User } from '../keys/types';
 import { paths } from '../routes';
 import { DeletePrincipalDialog, type DeleteTarget } from './principals-delete';
 import { HoldingPanels, heldCounts, loadHoldings } from './principals-holdings';
+import { useSubmit } from '../hooks/use-submit';
 
 type Kind = 'service-accounts' | 'users';
 
@@ -79,8 +80,8 @@ export function PrincipalPage() {
   const holdings = useResource((signal) => loadHoldings(id, signal), [id]);
   const [deleting, setDeleting] = useState(false);
   const [deleted, setDeleted] = useState<HeldCounts | null | false>(false);
-  const [feedback, setFeedback] = useState<{ ok: string } | { error: unknown } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const title = kind === 'users' ? `User ${id}` : `Service account ${id}`;
   const back = (
     <p class="breadcrumb">
@@ -116,18 +117,13 @@ export function PrincipalPage() {
   const target: DeleteTarget = { noun, id, name, path: `/iam/v2/${kind}/${encodeURIComponent(id)}` };
 
   const setStatus = async (verb: 'disable' | 'enable') => {
-    setBusy(true);
-    setFeedback(null);
-    try {
+    await run(async () => {
+      setDone(null);
       await api.post(`/keyward/v1/service-accounts/${encodeURIComponent(id)}/${verb}`);
-      setFeedback({ ok: verb === 'disable' ? `Disabled ${name}: none of its API keys authenticates until it is enabled again.` : `Enabled ${name}: its active API keys work again.` });
+      setDone(verb === 'disable' ? `Disabled ${name}: none of its API keys authenticates until it is enabled again.` : `Enabled ${name}: its active API keys work again.`);
       principal.reload();
       holdings.reload();
-    } catch (error) {
-      setFeedback({ error });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const actions = (
@@ -151,7 +147,7 @@ export function PrincipalPage() {
   return (
     <Page title={`${kind === 'users' ? 'User' : 'Service account'} ${name}`} description={<span class="mono">{id}</span>} actions={actions}>
       {back}
-      {feedback !== null && ('ok' in feedback ? <Notice tone="success">{feedback.ok}</Notice> : <ErrorNotice error={feedback.error} title="Not changed" />)}
+      {done !== null ? <Notice tone="success">{done}</Notice> : <ErrorNotice error={error} title="Not changed" />}
       {disabled && <Notice tone="warning">This service account is disabled: none of its API keys authenticates.</Notice>}
       <Panel title="Properties">
         <Properties principal={loaded} />

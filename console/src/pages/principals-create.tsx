@@ -4,13 +4,13 @@ import { Dialog } from '../components/dialog';
 import { Field } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import type { ServiceAccount } from '../keys/types';
+import { useSubmit } from '../hooks/use-submit';
 
 /** "Create service account": name and description (`POST /iam/v2/service-accounts`). */
 export function CreateServiceAccountDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (account: ServiceAccount) => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const close = () => {
     setName('');
     setDescription('');
@@ -18,18 +18,12 @@ export function CreateServiceAccountDialog({ open, onClose, onCreated }: { open:
     onClose();
   };
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = await api.post<ServiceAccount>('/iam/v2/service-accounts', { display_name: name.trim(), description: description.trim() });
       setName('');
       setDescription('');
       onCreated(created);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { describeHeld, type HeldCounts } from '../access/rules';
 import { Dialog } from '../components/dialog';
 import { ErrorNotice } from '../components/notice';
+import { useSubmit } from '../hooks/use-submit';
 
 export interface DeleteTarget {
   /** "service account" or "user" */
@@ -19,23 +19,16 @@ export interface DeleteTarget {
  */
 export function DeletePrincipalDialog(props: { target: DeleteTarget; counts: HeldCounts | null; open: boolean; onClose: () => void; onDeleted: () => void }) {
   const { target, counts, open, onClose, onDeleted } = props;
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const close = () => {
     setError(undefined);
     onClose();
   };
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.delete(target.path);
       onDeleted();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const holds = counts !== null && counts.api_keys + counts.role_bindings + counts.acls > 0;
   return (
