@@ -1,16 +1,9 @@
 /** Words for access rules and for what goes with a deleted principal (the Access and principal pages). */
 import type { AccessCheckRule } from '../../../src/contract/access-check';
+import type { Acl } from '../../../src/contract/schemas/index';
 
 /** The fields of a Kafka ACL (`GET /kafka/v3/clusters/{id}/acls`) these texts read. */
-export interface AclFields {
-  principal: string;
-  permission: string;
-  operation: string;
-  resource_type: string;
-  resource_name: string;
-  pattern_type: string;
-  host: string;
-}
+export type AclFields = Pick<Acl, 'principal' | 'permission' | 'operation' | 'resource_type' | 'resource_name' | 'pattern_type' | 'host'>;
 
 /** "ALLOW READ on TOPIC orders (LITERAL) for User:sa-1 from any host" */
 export function describeAcl(acl: AclFields): string {

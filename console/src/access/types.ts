@@ -1,17 +1,9 @@
-/** The access-control shapes the console reads (`/iam/v2/role-bindings`, `/kafka/v3/clusters/{id}/acls`). */
-import type { AclFields } from './rules';
+/** The access-control shapes the console reads (`/iam/v2/role-bindings`, `/kafka/v3/clusters/{id}/acls`), from the contract. */
+import type { Acl, RoleBinding } from '../../../src/contract/schemas/index';
 
-export interface RoleBinding {
-  id: string;
-  principal: string;
-  role_name: string;
-  crn_pattern: string;
-  metadata: { created_at: string };
-}
+export type { RoleBinding };
 
-export interface KafkaAcl extends AclFields {
-  cluster_id: string;
-}
+export type KafkaAcl = Acl;
 
 export interface AclList {
   data: KafkaAcl[];
