@@ -5,9 +5,9 @@ import { Panel } from '../components/page';
 import { StatusBadge } from '../components/status-badge';
 import { ExactTime } from '../components/time';
 import { useResource } from '../hooks/use-resource';
+import { auditLogHref } from '../audit/filters';
 import { eventLine, mergeNewestFirst, type EventLine } from '../keys/audit-event';
 import type { AuditEvent } from '../keys/types';
-import { paths } from '../routes';
 
 /** How many recent events the key page shows. */
 export const RECENT_EVENTS = 50;
@@ -42,7 +42,7 @@ const COLUMNS: Array<Column<EventLine>> = [
 export function KeyEventsPanel({ id, refreshKey }: { id: string; refreshKey: number }) {
   const events = useResource((signal) => loadEvents(id, signal), [id, refreshKey]);
   return (
-    <Panel title="Recent authentications and authorizations" id="key-events" actions={<a href={`${paths.audit}?api_key=${encodeURIComponent(id)}`}>Open in the audit log</a>}>
+    <Panel title="Recent authentications and authorizations" id="key-events" actions={<a href={auditLogHref({ api_key: id })}>All audit events of this key</a>}>
       <ErrorNotice error={events.error} title="The events cannot be read" />
       {events.data === undefined ? (
         events.loading && <Loading label="Loading events…" />

@@ -1,0 +1,75 @@
+/**
+ * The events the audit log page shows, newest first: the first page, older pages appended through
+ * `metadata.next`, and newer events merged in by the live tail (each event once, at most a bound).
+ */
+
+/** What an event must have to be placed (a CloudEvent's `id` and `time`). */
+export interface Timed {
+  id: string;
+  time: string;
+}
+
+export interface Feed<E extends Timed> {
+  /** Newest first. */
+  rows: readonly E[];
+  /** The page_token of the next older page; undefined when there is none (or the tail dropped rows). */
+  next: string | undefined;
+  /** The tail dropped the oldest rows to stay within its bound. */
+  trimmed: boolean;
+}
+
+/** How far back of the newest row the tail asks again: an aggregated data-plane event carries the time of its
+ * first request but is written when its minute ends (DESIGN §4), so it may arrive older than the newest row. */
+export const TAIL_LOOKBACK_MS = 120_000;
+
+/** The page_token of a page's `metadata.next` link (absolute or relative), undefined without one. */
+export function pageTokenOf(next: string | undefined): string | undefined {
+  if (next === undefined || next === '') return undefined;
+  return new URL(next, 'http://console.invalid').searchParams.get('page_token') ?? undefined;
+}
+
+export function firstFeed<E extends Timed>(page: { data: readonly E[]; metadata: { next?: string } }): Feed<E> {
+  return { rows: page.data, next: pageTokenOf(page.metadata.next), trimmed: false };
+}
+
+/**
+ * The feed with an older page appended (an event already shown is not shown twice); unchanged once
+ * the tail trimmed it, since the page no longer follows on from the last row.
+ */
+export function withOlderPage<E extends Timed>(feed: Feed<E>, page: { data: readonly E[]; metadata: { next?: string } }): Feed<E> {
+  if (feed.trimmed) return feed;
+  const seen = new Set(feed.rows.map((event) => event.id));
+  return { rows: [...feed.rows, ...page.data.filter((event) => !seen.has(event.id))], next: pageTokenOf(page.metadata.next), trimmed: false };
+}
+
+const newestFirst = (a: Timed, b: Timed) => Date.parse(b.time) - Date.parse(a.time);
+
+/**
+ * The feed with the tail's events merged in, newest first, each once, at most `max` rows. When the
+ * oldest rows have to go, the next page no longer follows on from the last row, so `next` is dropped.
+ */
+export function withNewerEvents<E extends Timed>(feed: Feed<E>, fresh: readonly E[], max: number): Feed<E> {
+  const seen = new Set(feed.rows.map((event) => event.id));
+  const added: E[] = [];
+  for (const event of fresh) {
+    if (seen.has(event.id)) continue;
+    seen.add(event.id);
+    added.push(event);
+  }
+  if (added.length === 0) return feed;
+  // A stable sort keeps the server's order among events of the same time.
+  const rows = [...added, ...feed.rows].sort(newestFirst);
+  if (rows.length <= max) return { ...feed, rows };
+  return { rows: rows.slice(0, max), next: undefined, trimmed: true };
+}
+
+/**
+ * The `since` of the tail's next request: TAIL_LOOKBACK_MS before the newest row, else the filter's own
+ * `since` when it has one, else TAIL_LOOKBACK_MS before `now`.
+ */
+export function tailSince(rows: readonly Timed[], filterSince: string, now: number): string {
+  const newest = rows.reduce((latest, event) => Math.max(latest, Date.parse(event.time) || 0), 0);
+  if (newest > 0) return new Date(newest - TAIL_LOOKBACK_MS).toISOString();
+  if (filterSince.trim() !== '') return filterSince.trim();
+  return new Date(now - TAIL_LOOKBACK_MS).toISOString();
+}
