@@ -1,13 +1,10 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { ConsoleSession } from '../../src/contract/index';
 import { request, setCsrfToken } from './api';
 
 /** The console's session as the server describes it (DESIGN §10); the cookie itself is HttpOnly. */
-export interface Session {
-  principal: string;
-  csrf_token: string;
-  expires_at: string;
-}
+export type Session = ConsoleSession;
 
 const SESSIONS = '/keyward/v1/sessions';
 

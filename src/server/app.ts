@@ -25,6 +25,7 @@ import { usageSummaryRoutes } from './routes/usage-summary.js';
 import { accessCheckRoutes } from './routes/access-check.js';
 import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/system.js';
+import { sessionRoutes } from './routes/sessions.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { dataPlaneRoutes } from './routes/data-plane.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -178,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           basicAuth: { type: 'http', scheme: 'basic', description: 'A cloud API key and its secret' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'keyward_session', description: "The web console's session (POST /keyward/v1/sessions); a request that changes state also sends X-CSRF-Token" },
           brokerAuth: { type: 'http', scheme: 'basic', description: "A Kafka broker's key: a key of the cluster whose owner holds KafkaBroker on it (keyward kafka cluster broker-config)" },
         },
       },
@@ -185,13 +187,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const secureCookies = options.publicUrl.startsWith('https:');
   const deps: RouteDeps = {
     services: options.services,
     present: createPresenters(options.publicUrl, options.services.organizationId),
-    authenticate: managementAuthentication(options.services.authenticate),
+    authenticate: managementAuthentication({ authenticate: options.services.authenticate, sessions: options.services.sessions, secureCookies }),
+    secureCookies,
     health: options.health,
   };
-  for (const routes of [systemRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, usageSummaryRoutes, accessControlRoutes, accessCheckRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, kafkaBrokersRoutes]) {
+  for (const routes of [systemRoutes, sessionRoutes, environmentRoutes, clusterRoutes, userRoutes, serviceAccountRoutes, apiKeyRoutes, apiKeyUsageRoutes, usageSummaryRoutes, accessControlRoutes, accessCheckRoutes, lifecycleRoutes, oauthRoutes, auditRoutes, kafkaBrokerRoutes, kafkaBrokersRoutes]) {
     await app.register(async (scope) => routes(scope, deps));
   }
   await app.register(async (scope) => dataPlaneRoutes(scope, options.services.verify));

@@ -58,6 +58,24 @@ export function operationDocs({ publicUrl }: { publicUrl: string }): Readonly<Re
       description: 'The principal of the cloud API key used for this request, its organization and the roles bound to it.',
       responses: { 200: { principal: 'User:u-4nd8rc', kind: 'user', id: 'u-4nd8rc', api_key: 'S71ANZPKVEYYM03K', organization, roles: ['OrganizationAdmin'] } },
     },
+    // Console sessions (DESIGN §10)
+    'POST /keyward/v1/sessions': {
+      summary: 'Log in to the console',
+      description:
+        'Checks a cloud API key and its secret as HTTP Basic does (same brute-force guard; a failure is audited as `keyward.ManagementLogin`) and starts a session: ' +
+        'the answer sets `keyward_session` (HttpOnly, SameSite=Strict, Path=/, Secure over HTTPS) and holds the `csrf_token` to send as `X-CSRF-Token` on every request that changes state. ' +
+        'The session ends after 30 minutes without a request, 12 hours after login, or at once when its key or the key\'s owner is disabled, deleted or expires. Answers 201.',
+      body: { key: 'S71ANZPKVEYYM03K', secret: 'kw_…' },
+      responses: { 201: { principal: 'User:u-4nd8rc', csrf_token: 'Jc1ZbWx0dOvD1hEUfl7S0bQzOYk8l4vZrW3uX2aN9yE', expires_at: '2026-03-02T00:00:00.000Z' } },
+    },
+    'GET /keyward/v1/sessions/current': {
+      summary: 'The current console session',
+      description: 'The session of the request\'s `keyward_session` cookie, with its CSRF token again (the console asks after a page reload); 401 once it has ended, 404 for a request authenticated with HTTP Basic.',
+    },
+    'DELETE /keyward/v1/sessions/current': {
+      summary: 'Log out of the console',
+      description: 'Ends the session of the request\'s cookie (it needs `X-CSRF-Token`) and clears the cookie. Answers 204.',
+    },
     'GET /openapi.json': { summary: 'This OpenAPI document', description: 'The OpenAPI 3.1 description of every route; `/docs` renders it.' },
 
     // Environments

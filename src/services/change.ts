@@ -13,12 +13,15 @@ export interface ChangeTools {
   changed(change: Change): void;
 }
 
+/** What a management change writes through: the audit log's transaction, the change bus and the clock. */
+export type ChangeDeps = Pick<ServiceDeps, 'audit' | 'changes' | 'clock'>;
+
 /**
  * Runs one management change: one transaction holding the change, its audit event, the Kafka
  * replica revision it advances and its announcement to other instances; then this process's caches
  * hear of it. Nothing is published when the transaction fails.
  */
-export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: (tools: ChangeTools) => Promise<T>): Promise<T> {
+export async function applyChange<T>(deps: ChangeDeps, ctx: CallContext, work: (tools: ChangeTools) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
   const result = await deps.audit.transaction(async (trx, record) => {
     const value = await work({
@@ -28,7 +31,7 @@ export async function applyChange<T>(deps: ServiceDeps, ctx: CallContext, work: 
           type: 'io.keyward.management',
           principal: ctx.actor.principal,
           apiKey: ctx.actor.apiKeyId,
-          mechanism: 'HTTP_BASIC',
+          mechanism: ctx.mechanism ?? 'HTTP_BASIC',
           request: ctx.request,
           status: 'SUCCESS',
           ...event,

@@ -24,9 +24,11 @@ export interface RequestMetadata {
 export interface CallContext {
   actor: Actor;
   request: RequestMetadata;
+  /** How the actor authenticated, as its management events say: HTTP Basic (default) or a console session. */
+  mechanism?: 'HTTP_BASIC' | 'CONSOLE_SESSION';
 }
 
-/** The narrow dependencies every management service takes. */
+/** The whole set createServices builds: each factory takes only the fields it uses (a `Pick` of these). */
 export interface ServiceDeps {
   db: Kysely<Database>;
   dialect: DialectName;

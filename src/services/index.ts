@@ -3,6 +3,7 @@ import { createClusterService } from './clusters.js';
 import type { ServiceDeps } from './context.js';
 import { createEnvironmentService } from './environments.js';
 import { createManagementAuth } from './management-auth.js';
+import { createSessionService } from './sessions.js';
 import { createServiceAccountService } from './service-accounts.js';
 import { createUserService } from './users.js';
 import { KeyCache } from './verify/key-cache.js';
@@ -62,7 +63,7 @@ export interface OAuthOptions {
   masterKey?: string;
 }
 
-/** Builds every service from the same narrow dependencies. */
+/** Builds every service; each factory takes only the dependencies it uses. */
 export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: DataPlaneOptions = {}, oauth: OAuthOptions = { issuer: 'http://127.0.0.1:8090' }) {
   const authz = createAuthz({ db: base.db, changes: base.changes, trusted: dataPlane.cacheTrusted });
   const deps: ServiceDeps = { ...base, authz };
@@ -85,12 +86,11 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     onResult: metrics.authenticated,
   });
   const ttlSeconds = oauth.ttlSeconds ?? 900;
+  const authenticate = createManagementAuth(verify);
   const kafkaClusters = createClusterService(deps, 'kafka');
   const kafkaBroker = createKafkaBrokerService(deps, { verify, lastUsed, auditMode: dataPlane.audit, usage: usage.recorder }, dataPlane.kafkaBroker);
   const signingKeys = new SigningKeyStore({ db: deps.db, clock: deps.clock, changes: deps.changes, masterKey: oauth.masterKey, tokenTtlSeconds: ttlSeconds });
   return {
-    /** For tests and tools only: the routes take what they need from the services below. */
-    deps,
     organizationId: deps.organizationId,
     /** The audit log's readers: list and export, chain verification, checkpoints. */
     auditLog: { query: createAuditQueryService(deps), verifier: createAuditVerifyService(deps), checkpoints: createAuditCheckpointService(deps) },
@@ -106,7 +106,9 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     },
     keyCache,
     metrics,
-    authenticate: createManagementAuth(verify),
+    authenticate,
+    /** The web console's sessions (`/keyward/v1/sessions`), an alternative to HTTP Basic. */
+    sessions: createSessionService({ db: deps.db, clock: deps.clock, audit: deps.audit, changes: deps.changes, organizationId: deps.organizationId, authenticate, lookup: createKeyLookup(deps.db) }),
     environments: createEnvironmentService(deps),
     kafkaClusters,
     schemaRegistries: createClusterService(deps, 'schema-registry'),

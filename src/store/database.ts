@@ -194,6 +194,19 @@ export interface KafkaBrokerSyncTable {
   stream_seen_at: string | null;
 }
 
+/** A web console session (migration 0009): the token only as its SHA-256, the key it was created with. */
+export interface ConsoleSessionsTable {
+  id: string;
+  token_hash: string;
+  api_key_id: string;
+  owner_id: string;
+  owner_kind: 'user' | 'service-account';
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  client_address: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   environments: EnvironmentsTable;
@@ -213,4 +226,5 @@ export interface Database {
   replica_changes: ReplicaChangesTable;
   api_key_usage: ApiKeyUsageTable;
   kafka_broker_sync: KafkaBrokerSyncTable;
+  console_sessions: ConsoleSessionsTable;
 }

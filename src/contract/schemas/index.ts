@@ -10,3 +10,4 @@ export * from './audit.js';
 export * from './advisor.js';
 export * from './data-plane.js';
 export * from './system.js';
+export * from './sessions.js';

@@ -1,13 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parse as parseCookies, serialize as serializeCookie, type SerializeOptions } from 'cookie';
 import { errors } from '../../domain/errors.js';
 import { maskSecretsInText } from '../../domain/mask-secrets.js';
+import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches } from '../../domain/session-token.js';
 import type { CallContext, RequestMetadata } from '../../services/context.js';
 import type { ManagementAuth } from '../../services/management-auth.js';
+import type { LiveSession, SessionService } from '../../services/sessions.js';
 import { clientAddress, parseTrustedProxies, type TrustedProxies } from '../client-address.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     callContext?: CallContext;
+    /** Set when the request authenticated with a console session cookie rather than HTTP Basic. */
+    consoleSession?: LiveSession;
   }
   interface FastifyInstance {
     /** `--trust-proxy`: the peers whose X-Forwarded-For / X-Real-IP are believed (app.ts decorates it). */
@@ -40,13 +45,64 @@ export function basicCredentials(header: string | undefined): { key: string; sec
   return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-/** preHandler for management routes: HTTP Basic with a `cloud` key, the result kept on the request. */
-export function managementAuthentication(authenticate: ManagementAuth) {
-  return async function authenticateRequest(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+/** Methods that change nothing: the only ones a session cookie may send without its CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The console session token of the request's cookie, if it sends one. */
+export function sessionCookie(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  return header === undefined ? undefined : parseCookies(header)[SESSION_COOKIE];
+}
+
+/** The session cookie's attributes (DESIGN §10); `Secure` when the console is served over HTTPS. */
+export function sessionCookieOptions(secure: boolean): SerializeOptions {
+  return { httpOnly: true, sameSite: 'strict', path: '/', secure };
+}
+
+/** A `Set-Cookie` value that removes the session cookie from the browser. */
+export function clearedSessionCookie(secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, '', { ...sessionCookieOptions(secure), maxAge: 0, expires: new Date(0) });
+}
+
+export interface ManagementAuthOptions {
+  authenticate: ManagementAuth;
+  sessions: SessionService;
+  /** Whether the session cookie is `Secure` (the server's public URL is https). */
+  secureCookies: boolean;
+}
+
+/**
+ * preHandler for management routes: HTTP Basic with a `cloud` key, or, for a request without an
+ * `Authorization` header, the console's session cookie (Basic wins when both are sent). With the
+ * cookie, a request that changes state must carry the session's `X-CSRF-Token` (compared in constant
+ * time), else 403; a cookie whose session has ended is cleared and answered 401.
+ */
+export function managementAuthentication(options: ManagementAuthOptions) {
+  async function withSession(request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
+    const session = await options.sessions.resume(token, requestMetadata(request));
+    if (!session) {
+      reply.header('Set-Cookie', clearedSessionCookie(options.secureCookies || request.protocol === 'https'));
+      throw errors.unauthenticated('The console session has ended; log in again');
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const presented = request.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !csrfTokenMatches(token, presented)) {
+        throw errors.forbidden('A console request that changes something must send its session\'s X-CSRF-Token header');
+      }
+    }
+    request.callContext = session.ctx;
+    request.consoleSession = session;
+  }
+
+  return async function authenticateRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.headers.authorization === undefined) {
+      const token = sessionCookie(request);
+      if (token !== undefined) return withSession(request, reply, token);
+    }
     const credentials = basicCredentials(request.headers.authorization);
     if (!credentials) throw errors.unauthenticated('Authenticate with HTTP Basic using a cloud API key and secret');
     const metadata = requestMetadata(request);
-    const actor = await authenticate(credentials.key, credentials.secret, metadata);
+    const actor = await options.authenticate(credentials.key, credentials.secret, metadata);
     request.callContext = { actor, request: metadata };
   };
 }

@@ -8,6 +8,8 @@ export interface RouteDeps {
   present: Presenters;
   /** preHandler that authenticates a management request. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Whether the console's session cookie is `Secure` (the public URL is https). */
+  secureCookies: boolean;
   /** Failing components `/readyz` reports (absent: only the database probe). */
   health?: HealthRegistry;
 }
@@ -16,4 +18,5 @@ export function pageQuery(query: { page_size?: string; page_token?: string }) {
   return { pageSize: query.page_size === undefined ? undefined : Number(query.page_size), pageToken: query.page_token };
 }
 
-export const security = [{ basicAuth: [] }];
+/** A management route takes HTTP Basic with a cloud key, or the console's session cookie. */
+export const security: Array<Record<string, string[]>> = [{ basicAuth: [] }, { sessionCookie: [] }];

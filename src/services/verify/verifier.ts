@@ -27,7 +27,7 @@ export interface AuthorizationOutcome {
 /** Decides an action for an authenticated key: the one authorizer, plugged in by the runtime. */
 export type DataPlaneAuthorizer = (key: KeyRecord, principal: string, action: Action, host?: string) => AuthorizationOutcome | Promise<AuthorizationOutcome>;
 
-export type Mechanism = 'VERIFY_API' | 'HTTP_BASIC' | 'OAUTH2_CLIENT_CREDENTIALS';
+export type Mechanism = 'VERIFY_API' | 'HTTP_BASIC' | 'OAUTH2_CLIENT_CREDENTIALS' | 'CONSOLE_SESSION';
 
 export interface VerifyRequest {
   key: string;
