@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { openStore, migrateToLatest, type Store, type StoreOptions } from '../store/connect.js';
 import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
-import { createChangeBus } from '../services/changes.js';
+import { createChangeBus, type ChangeBus } from '../services/changes.js';
 import { initializeStore, organizationId, type BootstrapResult } from '../services/bootstrap.js';
 import { createServices, type Services } from '../services/index.js';
 import { organizationCrn } from '../domain/crn.js';
@@ -42,6 +42,8 @@ export interface Runtime {
   store: Store;
   services: Services;
   audit: AuditLog;
+  /** The change bus: announces changes to other instances and publishes them to this process's caches. */
+  changes: ChangeBus;
   bootstrapped?: BootstrapResult;
   /** Failing components, as `/readyz` reports them. */
   health: HealthRegistry;
@@ -134,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       services,
       audit,
+      changes,
       bootstrapped,
       health,
       async close() {

@@ -14,7 +14,7 @@ export type Acl = AclRow;
 export type AclQuery = Omit<AclFilter, 'clusterId'>;
 
 /** Kafka ACLs per cluster, with Kafka's own validation; every change takes effect on the next request. */
-export function createAclService(deps: ServiceDeps) {
+export function createAclService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId' | 'audit' | 'changes'>) {
   const authority = createAuthority(deps);
   /** The Kafka cluster, if the caller may read it; otherwise 404, as for an id that does not exist. */
   async function cluster(ctx: CallContext, id: string) {

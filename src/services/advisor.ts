@@ -180,7 +180,7 @@ export function parseSeverity(value: unknown, field = 'severity'): Severity | un
   return value;
 }
 
-export function createAdvisorService(deps: ServiceDeps) {
+export function createAdvisorService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId'>) {
   return {
     /**
      * Every finding as of now, most severe first; with `minSeverity`, only those at or above it.

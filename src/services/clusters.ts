@@ -45,7 +45,7 @@ function validEndpoint(value: unknown, kind: ClusterKind): string | null {
   return text;
 }
 
-export function createClusterService(deps: ServiceDeps, kind: ClusterKind) {
+export function createClusterService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId' | 'audit' | 'changes'>, kind: ClusterKind) {
   const label = LABEL[kind];
 
   async function find(id: string): Promise<Cluster> {

@@ -18,7 +18,7 @@ export const DEFAULT_ENVIRONMENT_SETTING = 'default_environment';
 
 export type Environment = EnvironmentRow;
 
-export function createEnvironmentService(deps: ServiceDeps) {
+export function createEnvironmentService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId' | 'audit' | 'changes'>) {
   const crn = (id: string) => buildCrn({ organization: deps.organizationId, environment: id });
 
   async function find(id: string): Promise<Environment> {

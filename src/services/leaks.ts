@@ -54,7 +54,7 @@ export function parseLeakReports(body: unknown): LeakReport[] {
   });
 }
 
-export function createLeakService(deps: ServiceDeps, apiKeys: ApiKeyService) {
+export function createLeakService(deps: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'organizationId' | 'audit' | 'changes'>, apiKeys: ApiKeyService) {
   const adminGuard = createOrgAdminGuard(deps);
   /** The key's id is named only to whoever may manage the key (its owner, or by role, DESIGN §5). */
   const mayManage = (ctx: CallContext, row: ApiKeyRow) => apiKeys.canAccess(ctx, row, 'manage');

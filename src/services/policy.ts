@@ -66,7 +66,7 @@ export async function enforceKeyPolicy(db: Executor, input: KeyPolicyInput): Pro
   if (refusal) throw refusal.error;
 }
 
-export function createPolicyService(deps: ServiceDeps) {
+export function createPolicyService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId' | 'audit' | 'changes'>) {
   return {
     /** Any authenticated caller may read the policy: it explains why a create was refused. */
     async get(_ctx: CallContext): Promise<Policy> {

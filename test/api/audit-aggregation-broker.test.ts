@@ -39,12 +39,12 @@ describe.each(DIALECTS)('broker items: usage and audit modes on $name', ({ name,
   const ingest = async (mode: DataPlaneAuditMode, items: BrokerEvent[]) => {
     const usage: Array<[string, number, UsageOutcome, number]> = [];
     const events = createBrokerEvents({
-      db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.services.deps.audit, lastUsed: { touch: () => undefined }, auditMode: mode,
+      db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.runtime.audit, lastUsed: { touch: () => undefined }, auditMode: mode,
       usage: { add: (...args) => void usage.push(args) },
     });
     const requestId = `req-${mode}-${Math.random()}`;
     await events.ingest(lkc, items, { ...REQUEST, requestId });
-    await s.services.deps.audit.flush();
+    await s.runtime.audit.flush();
     const stored = (await dataPlaneEvents(s.runtime.store.db, ['kafka.Authentication', 'kafka.Produce'])).filter((e) => e.data.requestMetadata?.requestId === requestId);
     return { usage, stored };
   };

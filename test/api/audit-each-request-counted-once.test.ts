@@ -17,7 +17,7 @@ describe.each(DIALECTS)('each data-plane request counted in one event on $name',
   afterAll(async () => server?.close());
 
   it.skipIf(skip)(`a verify with an action is one authorization event that carries the authentication too (${name})`, async () => {
-    const organization = server.runtime.services.deps.organizationId;
+    const organization = server.runtime.services.organizationId;
     const env = server.admin.environment;
     const lkc = (await server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: 'c', cloud: 'aws', region: 'r' } } })).json().id as string;
     const sa = (await server.call({ method: 'POST', url: '/iam/v2/service-accounts', payload: { display_name: 'one-event', description: 'd' } })).json().id as string;

@@ -21,7 +21,7 @@ describe.each(DIALECTS)('/metrics and whoami on $name', ({ name, skip, create })
 
     const viewer = (await server.call({ method: 'POST', url: '/iam/v2/users', payload: { email: 'viewer@example.com', full_name: 'V' } })).json();
     const plain = (await server.call({ method: 'POST', url: '/iam/v2/users', payload: { email: 'plain@example.com', full_name: 'P' } })).json();
-    const bound = await server.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${viewer.id}`, role_name: 'MetricsViewer', crn_pattern: organizationCrn(server.runtime.services.deps.organizationId) } });
+    const bound = await server.call({ method: 'POST', url: '/iam/v2/role-bindings', payload: { principal: `User:${viewer.id}`, role_name: 'MetricsViewer', crn_pattern: organizationCrn(server.runtime.services.organizationId) } });
     expect(bound.statusCode).toBe(201);
     expect((await server.call({ method: 'GET', url: '/metrics', auth: viewer.api_key })).statusCode).toBe(200);
     const refused = await server.call({ method: 'GET', url: '/metrics', auth: plain.api_key });

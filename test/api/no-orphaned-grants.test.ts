@@ -14,7 +14,7 @@ describe.each(DIALECTS)('deleting a cluster or an environment leaves no role bin
   const bindingIds = async () => (await server.runtime.store.db.selectFrom('role_bindings').select('id').execute()).map((r) => r.id);
 
   it.skipIf(skip)(`removes the bindings inside a deleted cluster and on a deleted environment (${name})`, async () => {
-    const organization = server.runtime.services.deps.organizationId;
+    const organization = server.runtime.services.organizationId;
     const env = (await server.call({ method: 'POST', url: '/org/v2/environments', payload: { display_name: 'doomed' } })).json().id as string;
     const lkc = (await server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: 'c', cloud: 'aws', region: 'r', environment: { id: env } } } })).json().id as string;
     const keep = (await server.call({ method: 'POST', url: '/cmk/v2/clusters', payload: { spec: { display_name: 'keep', cloud: 'aws', region: 'r', environment: { id: env } } } })).json().id as string;

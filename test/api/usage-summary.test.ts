@@ -160,7 +160,7 @@ describe.each(DIALECTS)('/keyward/v1/usage on $name', ({ skip, create }) => {
 
   it.skipIf(skip)('bounds the answer: more key × bucket points than the limit is 422 naming it', async () => {
     const services = h.server.runtime.services;
-    const limited = createUsageSummary(services.deps, services.apiKeys, { maxPoints: 50 });
+    const limited = createUsageSummary({ db: h.server.runtime.store.db, clock: h.clock }, services.apiKeys, { maxPoints: 50 });
     const ctx: CallContext = {
       actor: { kind: 'user', id: h.admin.user, principal: `User:${h.admin.user}`, apiKeyId: h.admin.key },
       request: { clientAddress: '127.0.0.1', requestId: 'test', userAgent: 'test' },

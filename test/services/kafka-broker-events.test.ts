@@ -96,7 +96,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
     const [deny] = await s.services.acls.create(s.adminCtx, lkc, [{ principal: `User:${sa}`, permission: 'DENY', operation: 'READ', resource_type: 'TOPIC', resource_name: 'secret', pattern_type: 'LITERAL' }]);
     aclId = deny!.id;
     lastUsed = new LastUsedRecorder(s.runtime.store.db, { now: () => s.clock().getTime(), flushIntervalMs: 3_600_000 });
-    events = createBrokerEvents({ db: s.runtime.store.db, organizationId: org, audit: s.services.deps.audit, lastUsed });
+    events = createBrokerEvents({ db: s.runtime.store.db, organizationId: org, audit: s.runtime.audit, lastUsed });
   });
 
   afterAll(async () => {
@@ -106,7 +106,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
   });
 
   async function stored(method: string): Promise<Array<{ row: { principal: string | null; api_key: string | null; result: string }; event: StoredEvent }>> {
-    await s.services.deps.audit.flush();
+    await s.runtime.audit.flush();
     const rows = await s.runtime.store.db.selectFrom('audit_events').selectAll().where('method', '=', method).orderBy('seq').execute();
     return rows.map((row) => ({ row, event: JSON.parse(row.event) as StoredEvent }));
   }
@@ -212,7 +212,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
       ],
       BROKER_REQUEST,
     );
-    await s.services.deps.audit.flush();
+    await s.runtime.audit.flush();
     const rows = await s.runtime.store.db.selectFrom('audit_events').selectAll().execute();
     const all = rows.map((row) => JSON.stringify(row)).join('\n');
     expect(all).not.toContain(secret);
@@ -222,7 +222,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
   });
 
   it.skipIf(skip)('refuses a batch with a bad item, naming the field, and records nothing of it', async () => {
-    await s.services.deps.audit.flush();
+    await s.runtime.audit.flush();
     const count = async () => (await s.runtime.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
     const before = Number(await count());
     await expectKeywardError(events.ingest(lkc, [item(), item({ time: 'yesterday' })], BROKER_REQUEST), 'invalid_configuration', /events\[1\]\.time/);
@@ -232,13 +232,13 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
     await expectKeywardError(events.ingest(lkc, [], BROKER_REQUEST), 'invalid_configuration');
     await expectKeywardError(events.ingest(lkc, Array.from({ length: 1001 }, () => item()), BROKER_REQUEST), 'invalid_configuration', /at most 1000/);
     await expectKeywardError(events.ingest('lkc-nosuch', [item()], BROKER_REQUEST), 'not_found');
-    await s.services.deps.audit.flush();
+    await s.runtime.audit.flush();
     expect(Number(await count())).toBe(before);
   });
 
   it.skipIf(skip)('with --audit-data-plane failures, records failures only and still moves last_used; off records nothing', async () => {
-    const failuresOnly = createBrokerEvents({ db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.services.deps.audit, lastUsed, auditMode: 'failures' });
-    const off = createBrokerEvents({ db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.services.deps.audit, lastUsed, auditMode: 'off' });
+    const failuresOnly = createBrokerEvents({ db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.runtime.audit, lastUsed, auditMode: 'failures' });
+    const off = createBrokerEvents({ db: s.runtime.store.db, organizationId: s.admin.organization, audit: s.runtime.audit, lastUsed, auditMode: 'off' });
     const before = (await stored('kafka.Authentication')).length;
     s.clock.advance(120_000);
     await failuresOnly.ingest(lkc, [item({ key, client_id: 'failures-mode' }), item({ key: 'YYYYYYYYYYYYYYYY', result: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS', client_id: 'failures-mode' })], BROKER_REQUEST);
@@ -249,7 +249,7 @@ describe.each(DIALECTS)('broker events on $name', ({ skip, create }) => {
   });
 
   it.skipIf(skip)('leaves every audit chain verifiable', async () => {
-    await s.services.deps.audit.flush();
-    expect(await verifyAuditChains(s.runtime.store.db, s.services.deps.audit.key, { now: s.clock() })).toMatchObject({ ok: true, brokenChains: 0 });
+    await s.runtime.audit.flush();
+    expect(await verifyAuditChains(s.runtime.store.db, s.runtime.audit.key, { now: s.clock() })).toMatchObject({ ok: true, brokenChains: 0 });
   });
 });

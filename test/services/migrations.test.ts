@@ -83,7 +83,7 @@ describe.each(DIALECTS)('migrations on $name', ({ skip, create }) => {
     const two = await createRuntime({ ...db.options, publicUrl: 'http://keyward.test', bootstrap: true, lock: true });
     try {
       expect(two.bootstrapped).toBeUndefined();
-      expect(two.services.deps.organizationId).toBe(admin?.organization);
+      expect(two.services.organizationId).toBe(admin?.organization);
       const users = await two.store.db.selectFrom('users').select('email').execute();
       expect(users).toEqual([{ email: 'admin@localhost' }]);
       const envs = await two.store.db.selectFrom('environments').select('name').execute();

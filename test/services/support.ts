@@ -33,7 +33,7 @@ export async function startServices(db: TestDatabase): Promise<ServiceHarness> {
   const changes: Change[] = [];
   // Record what this instance announces (inside its transactions), not what the bus hears: on
   // PostgreSQL the bus also hears other keyward instances of the same database (other test suites).
-  const bus = runtime.services.deps.changes;
+  const bus = runtime.changes;
   const announce = bus.announce.bind(bus);
   bus.announce = async (trx, batch) => {
     await announce(trx, batch);

@@ -29,7 +29,7 @@ export interface KafkaBrokerDataPlane {
   usage?: UsageSink;
 }
 
-export function createKafkaBrokerService(deps: ServiceDeps, dataPlane: KafkaBrokerDataPlane, options: KafkaBrokerOptions = {}) {
+export function createKafkaBrokerService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'authz' | 'organizationId' | 'audit' | 'changes'>, dataPlane: KafkaBrokerDataPlane, options: KafkaBrokerOptions = {}) {
   const authenticate = createBrokerAuth(deps, dataPlane.verify);
   const events = createBrokerEvents({ db: deps.db, organizationId: deps.organizationId, audit: deps.audit, lastUsed: dataPlane.lastUsed, auditMode: dataPlane.auditMode, usage: dataPlane.usage });
   const streams = createReplicaStreams({ db: deps.db, organizationId: deps.organizationId, changes: deps.changes, clock: deps.clock, onError: options.onStreamError }, options);

@@ -4,7 +4,7 @@ import type { CallContext, ServiceDeps } from '../context.js';
 import type { SigningKeyStore } from './signing-keys.js';
 
 /** `keyward server rotate-signing-key`: a new key signs from now on; old tokens keep verifying. */
-export function createSigningKeyRotation(deps: ServiceDeps, keys: SigningKeyStore) {
+export function createSigningKeyRotation(deps: Pick<ServiceDeps, 'authz' | 'organizationId' | 'audit' | 'changes' | 'clock'>, keys: SigningKeyStore) {
   return async function rotateSigningKey(ctx: CallContext) {
     await deps.authz.require(ctx, 'signing-key:manage', organizationCrn(deps.organizationId));
     await keys.signingKey(); // make sure there is a key to retire
