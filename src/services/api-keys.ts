@@ -22,6 +22,7 @@ import { createOrgAdminGuard } from './org-admin-guard.js';
 export type OwnerKind = 'user' | 'service-account';
 export type ResourceKind = 'cloud' | 'kafka' | 'schema-registry';
 import { API_KEY_STATES, isOneOf, type ApiKeyState } from '../contract/enums.js';
+import { principalOf } from '../domain/principal.js';
 
 export type KeyState = ApiKeyState;
 
@@ -137,7 +138,7 @@ export function createApiKeyService(deps: ServiceDeps) {
 
   /** A key for another principal acts as that principal: the caller needs authority over it (DESIGN §9). */
   async function requireAuthorityOverOwner(ctx: CallContext, owner: { id: string }, doing: string, db: Executor = deps.db): Promise<void> {
-    await authority.requireAuthorityOver(ctx.actor.principal, `User:${owner.id}`, doing, db);
+    await authority.requireAuthorityOver(ctx.actor.principal, principalOf(owner.id), doing, db);
   }
 
   /**
@@ -148,7 +149,7 @@ export function createApiKeyService(deps: ServiceDeps) {
    */
   async function enableRefusal(ctx: CallContext, row: ApiKeyRow, db: Executor): Promise<string | undefined> {
     const actor = ctx.actor.principal;
-    const owner = `User:${row.owner_id}`;
+    const owner = principalOf(row.owner_id);
     if (owner !== actor) {
       const refusal = await authority.refusalOver(actor, owner, db);
       if (refusal !== undefined) return `re-enabling a key of ${row.owner_id} needs authority over it: ${refusal}`;
@@ -165,7 +166,7 @@ export function createApiKeyService(deps: ServiceDeps) {
         if (disabler === ctx.actor.id) return undefined;
         const exists = disabler.startsWith('sa-') ? await serviceAccountsRepo.find(db, disabler) : await usersRepo.find(db, disabler);
         if (!exists) return organizationOnly(`was disabled by ${disabler}, who no longer exists`);
-        const refusal = await authority.refusalOver(actor, `User:${disabler}`, db);
+        const refusal = await authority.refusalOver(actor, principalOf(disabler), db);
         return refusal === undefined ? undefined : `API key "${row.id}" was disabled by ${disabler}; enabling it needs authority over ${disabler}: ${refusal}`;
       }
       case 'leak':

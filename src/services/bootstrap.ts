@@ -15,6 +15,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { DEFAULT_ENVIRONMENT_SETTING } from './environments.js';
 import { channelFor } from './postgres-change-relay.js';
 import { recordReplicaChanges } from './kafka/replica-log.js';
+import { principalOf } from '../domain/principal.js';
 
 export const ADMIN_EMAIL = 'admin@localhost';
 
@@ -48,7 +49,7 @@ export async function initializeStore(db: Kysely<Database>, audit: AuditLog, clo
     await environmentsRepo.insert(trx, { id: env, name: 'default', stage: 'development', created_at: now, updated_at: now });
     await settingsRepo.put(trx, DEFAULT_ENVIRONMENT_SETTING, env, now);
     await usersRepo.insert(trx, { id: user, email: ADMIN_EMAIL, full_name: 'Administrator', status: 'ACTIVE', created_at: now, updated_at: now });
-    await roleBindingsRepo.insert(trx, { id: newId('roleBinding'), principal: `User:${user}`, role_name: 'OrganizationAdmin', crn_pattern: organizationCrn(org), created_at: now });
+    await roleBindingsRepo.insert(trx, { id: newId('roleBinding'), principal: principalOf(user), role_name: 'OrganizationAdmin', crn_pattern: organizationCrn(org), created_at: now });
     await apiKeysRepo.insert(trx, {
       id: key, secret_hash: hashSecret(secret), owner_id: user, owner_kind: 'user', resource_id: 'cloud', resource_kind: 'cloud',
       display_name: '', description: 'Bootstrap administrator key', status: 'ACTIVE', created_at: now, updated_at: now,
@@ -104,7 +105,7 @@ export async function recoverAdmin(
       await usersRepo.update(trx, user.id, { status: 'ACTIVE', updated_at: now });
       restored.user_enabled = true;
     }
-    const principal = `User:${user.id}`;
+    const principal = principalOf(user.id);
     const bindings = await roleBindingsRepo.byPrincipal(trx, principal);
     if (!bindings.some((b) => b.role_name === 'OrganizationAdmin' && b.crn_pattern === organizationCrn(org))) {
       await roleBindingsRepo.insert(trx, { id: newId('roleBinding'), principal, role_name: 'OrganizationAdmin', crn_pattern: organizationCrn(org), created_at: now });

@@ -23,6 +23,7 @@ import { errors } from '../domain/errors.js';
 import { organizationCrn } from '../domain/crn.js';
 import type { Executor } from '../store/repositories/executor.js';
 import { nowIso, type CallContext, type ServiceDeps } from './context.js';
+import { principalOf, principalId } from '../domain/principal.js';
 
 export const ORGANIZATION_ADMIN = 'OrganizationAdmin';
 
@@ -53,7 +54,7 @@ export function createOrgAdminGuard(deps: Pick<ServiceDeps, 'organizationId' | '
 
   /** The administrators who can log in now: active, bound at organization scope, with a usable cloud key. */
   async function usableAdmins(db: Executor): Promise<string[]> {
-    const ids = (await adminPrincipals(db)).map((p) => p.slice('User:'.length));
+    const ids = (await adminPrincipals(db)).map((p) => principalId(p));
     if (ids.length === 0) return [];
     const now = nowIso(deps.clock);
     const keyed = await db
@@ -71,7 +72,7 @@ export function createOrgAdminGuard(deps: Pick<ServiceDeps, 'organizationId' | '
       ...(users.length === 0 ? [] : await db.selectFrom('users').select('id').where('id', 'in', users).where('status', '=', 'ACTIVE').execute()),
       ...(accounts.length === 0 ? [] : await db.selectFrom('service_accounts').select('id').where('id', 'in', accounts).where('status', '=', 'ACTIVE').execute()),
     ];
-    return active.map((r) => `User:${r.id}`).sort();
+    return active.map((r) => principalOf(r.id)).sort();
   }
 
   /** Serialises the changes that can break the invariant, across instances; the first statement of such a change. */
@@ -84,7 +85,7 @@ export function createOrgAdminGuard(deps: Pick<ServiceDeps, 'organizationId' | '
 
   /** Only an OrganizationAdmin changes a principal that holds OrganizationAdmin (403 otherwise). */
   async function requireAuthorityOver(db: Executor, ctx: CallContext, principalId: string, what: string): Promise<void> {
-    const target = `User:${principalId}`;
+    const target = principalOf(principalId);
     if (target === ctx.actor.principal) return; // an administrator acting on itself is one
     if (!(await holdsOrgAdmin(db, target))) return;
     if (await holdsOrgAdmin(db, ctx.actor.principal)) return;

@@ -1,6 +1,7 @@
 import { apiKeysRepo } from '../store/repositories/api-keys.js';
 import { aclsRepo, roleBindingsRepo } from '../store/repositories/grants.js';
 import type { ChangeTools } from './change.js';
+import { principalOf } from '../domain/principal.js';
 
 export interface DeletedCounts {
   api_keys: number;
@@ -10,7 +11,7 @@ export interface DeletedCounts {
 
 /** Deletes everything a principal owns (keys, role bindings, ACLs) inside the caller's change. */
 export async function deleteOwnedBy(tools: ChangeTools, ownerId: string): Promise<DeletedCounts> {
-  const principal = `User:${ownerId}`;
+  const principal = principalOf(ownerId);
   // The callers run this inside the OrganizationAdmin guard (org-admin-guard.ts): the organization
   // never loses its last administrator this way.
   const keyIds = await apiKeysRepo.idsByOwner(tools.trx, ownerId);

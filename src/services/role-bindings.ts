@@ -17,6 +17,7 @@ import { createOrgAdminGuard } from './org-admin-guard.js';
 import { createAuthority } from './authority.js';
 import { visibleOrNotFound } from './access.js';
 import { maskSecretsInText } from '../domain/mask-secrets.js';
+import { principalId } from '../domain/principal.js';
 
 export type RoleBinding = RoleBindingRow;
 
@@ -30,7 +31,7 @@ export async function requireExistingPrincipal(db: Executor, principal: unknown)
   if (typeof principal !== 'string' || !/^User:\S+$/.test(principal)) {
     throw errors.invalid(`principal must be "User:<id>", e.g. User:sa-abc123 (got "${String(principal)}")`);
   }
-  const id = principal.slice('User:'.length);
+  const id = principalId(principal);
   const exists = id.startsWith('sa-') ? await serviceAccountsRepo.find(db, id) : id.startsWith('u-') ? await usersRepo.find(db, id) : undefined;
   if (!exists) throw errors.invalid(`Unknown principal "${principal}": no user or service account has the id ${id}`);
   return principal;
@@ -98,7 +99,7 @@ export function createRoleBindingService(deps: ServiceDeps) {
       await authority.requireMayGrant(ctx.actor.principal, [{ kind: 'role-binding', roleName: input.roleName, crnPattern }]);
       await requireNamedResources(crnPattern);
       const principal = await requireExistingPrincipal(deps.db, input.principal);
-      await adminGuard.requireAuthorityOver(deps.db, ctx, principal.slice('User:'.length), `bind roles to ${principal}`);
+      await adminGuard.requireAuthorityOver(deps.db, ctx, principalId(principal), `bind roles to ${principal}`);
       if (await roleBindingsRepo.findSame(deps.db, principal, input.roleName, crnPattern)) {
         throw errors.conflict(`${principal} already has ${input.roleName} on ${crnPattern}`);
       }
@@ -121,9 +122,9 @@ export function createRoleBindingService(deps: ServiceDeps) {
     async delete(ctx: CallContext, id: string): Promise<RoleBinding> {
       const row = await get(ctx, id);
       await deps.authz.require(ctx, 'role-binding:manage', patternScope(row.crn_pattern));
-      const principalId = row.principal.slice('User:'.length);
+      const owner = principalId(row.principal);
       return applyChange(deps, ctx, async ({ trx, audit, changed }) =>
-        adminGuard.protect(trx, ctx, { principalId, action: `delete role binding ${id} of ${principalId}`, what: `Deleting role binding ${id}` }, async () => {
+        adminGuard.protect(trx, ctx, { principalId: owner, action: `delete role binding ${id} of ${owner}`, what: `Deleting role binding ${id}` }, async () => {
           await roleBindingsRepo.delete(trx, id);
           audit({ method: 'iam.DeleteRoleBinding', subject: patternScope(row.crn_pattern), details: { id, principal: row.principal, role_name: row.role_name, crn_pattern: row.crn_pattern } });
           changed({ kind: 'grants', principal: row.principal });

@@ -6,6 +6,7 @@ import { applyChange } from './change.js';
 import type { Actor, CallContext, RequestMetadata, ServiceDeps } from './context.js';
 import type { ManagementAuth } from './management-auth.js';
 import type { KeyLookup, KeyRecord } from './verify/key-record.js';
+import { principalOf } from '../domain/principal.js';
 
 /** DESIGN §10: a session ends after 30 minutes without a request, and 12 hours after login whatever happens. */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -41,7 +42,7 @@ export interface LiveSession {
 const MECHANISM = 'CONSOLE_SESSION';
 
 function actorOf(session: Pick<ConsoleSessionRow, 'api_key_id' | 'owner_id' | 'owner_kind'>): Actor {
-  return { kind: session.owner_kind, id: session.owner_id, principal: `User:${session.owner_id}`, apiKeyId: session.api_key_id };
+  return { kind: session.owner_kind, id: session.owner_id, principal: principalOf(session.owner_id), apiKeyId: session.api_key_id };
 }
 
 /** Why a stored session no longer lives, or undefined while it does. */

@@ -11,6 +11,7 @@ import { paths } from '../routes';
 import { AclsPanel } from './access-acls';
 import { RoleBindingsPanel } from './access-bindings';
 import { AccessCheckPanel } from './access-check';
+import { principalOf } from '../../../src/domain/principal';
 
 interface AccessContext {
   organization: string;
@@ -43,8 +44,8 @@ async function loadContext(signal: AbortSignal): Promise<AccessContext> {
       ...registries.map((c) => ({ id: c.id, name: c.spec.display_name, kind: 'schema-registry' as const, environment: c.spec.environment.id })),
     ],
     principals: [
-      ...accounts.map((sa) => ({ principal: `User:${sa.id}`, label: `${sa.display_name} (service account)` })),
-      ...users.map((u) => ({ principal: `User:${u.id}`, label: `${u.full_name || u.email} (user)` })),
+      ...accounts.map((sa) => ({ principal: principalOf(sa.id), label: `${sa.display_name} (service account)` })),
+      ...users.map((u) => ({ principal: principalOf(u.id), label: `${u.full_name || u.email} (user)` })),
     ],
   };
 }

@@ -9,6 +9,7 @@ import { StatusBadge } from '../components/status-badge';
 import { RelativeTime } from '../components/time';
 import type { ApiKey, KafkaCluster } from '../keys/types';
 import { paths } from '../routes';
+import { principalOf } from '../../../src/domain/principal';
 
 /** What a principal holds: its keys, its role bindings, its ACLs on every Kafka cluster (each list may fail alone). */
 export interface Holdings {
@@ -35,7 +36,7 @@ async function aclsOf(principal: string, signal: AbortSignal): Promise<KafkaAcl[
 }
 
 export async function loadHoldings(id: string, signal: AbortSignal): Promise<Holdings> {
-  const principal = `User:${id}`;
+  const principal = principalOf(id);
   const [keys, bindings, acls] = await Promise.all([
     settle(api.listAll<ApiKey>('/iam/v2/api-keys', { 'spec.owner': id }, signal)),
     settle(api.listAll<RoleBinding>('/iam/v2/role-bindings', { principal }, signal)),

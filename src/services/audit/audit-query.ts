@@ -9,6 +9,7 @@ import type { CloudEvent } from './cloud-event.js';
 import { storedCloudEvent } from './stored-event.js';
 
 import { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName } from '../../contract/enums.js';
+import { principalOf } from '../../domain/principal.js';
 export { AUDIT_RESULTS, AUDIT_TYPES, type AuditResultName, type AuditTypeName };
 
 export const DEFAULT_AUDIT_LIMIT = 100;
@@ -74,7 +75,7 @@ function oneOf<T extends string>(value: string | undefined, field: string, allow
 
 /** A principal may be given as `User:sa-abc123` or just `sa-abc123`. */
 function normalisePrincipal(value: string): string {
-  return value.includes(':') ? value : `User:${value}`;
+  return value.includes(':') ? value : principalOf(value);
 }
 
 export function resolveAuditFilter(input: AuditFilterInput, now: Date): ResolvedAuditFilter {

@@ -30,6 +30,7 @@ import type { RequestMetadata } from '../context.js';
 import type { LastUsedRecorder } from '../verify/last-used.js';
 import { epochMinute, USAGE_OUTCOMES, type UsageOutcome, type UsageSink } from '../../domain/usage.js';
 import type { DataPlaneAuditMode } from '../audit/data-plane-recorder.js';
+import { principalOf } from '../../domain/principal.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
@@ -215,7 +216,7 @@ export function createBrokerEvents(deps: BrokerEventsDeps) {
         let principal = event.principal ?? undefined;
         if (event.type === 'authentication' && event.result === 'UNAUTHENTICATED' && key !== undefined && !ownKey && (reason === undefined || reason === 'INVALID_CREDENTIALS')) {
           reason = 'WRONG_RESOURCE';
-          principal ??= `User:${key.owner_id}`;
+          principal ??= principalOf(key.owner_id);
         }
         if (key !== undefined) deps.usage?.add(key.id, epochMinute(firstTime.getTime()), usageOutcome(event.result, reason), count);
         if (auditMode === 'off' || (auditMode === 'failures' && event.result === 'SUCCESS')) return;

@@ -8,6 +8,7 @@ import { sameKeyRecord, type KeyLookup, type KeyRecord } from './key-record.js';
 import type { LastUsedRecorder } from './last-used.js';
 import type { VerifyAudit } from './verify-audit.js';
 import type { VerificationFailureCode as FailureCode } from '../../contract/verification-codes.js';
+import { principalOf } from '../../domain/principal.js';
 
 export type { FailureCode };
 
@@ -67,7 +68,7 @@ const KEY_ID = ID_PATTERNS.apiKey;
 
 /** The principal a key authenticates as. */
 function keyPrincipal(key: KeyRecord): string {
-  return `User:${key.ownerId}`;
+  return principalOf(key.ownerId);
 }
 
 export function createVerifier(deps: VerifierDeps) {

@@ -16,6 +16,7 @@ import type { DataPlaneAttempt, DataPlaneEventBuilder, DataPlaneRecorder } from 
 import type { BlockStarted } from './brute-force.js';
 import type { KeyRecord } from './key-record.js';
 import type { AuthorizationOutcome, VerifyRequest, VerifyResult } from './verifier.js';
+import { principalOf } from '../../domain/principal.js';
 
 const KEY_ID = ID_PATTERNS.apiKey;
 
@@ -35,7 +36,7 @@ export function verifyEventBuilder(organizationId: string): DataPlaneEventBuilde
         type: 'io.keyward.authorization',
         method: attempt.method,
         subject: keyResourceCrn(organizationId, key),
-        principal: `User:${key.ownerId}`,
+        principal: principalOf(key.ownerId),
         apiKey: key.id,
         mechanism: attempt.mechanism,
         request,
@@ -50,7 +51,7 @@ export function verifyEventBuilder(organizationId: string): DataPlaneEventBuilde
       type: 'io.keyward.authentication',
       method: attempt.method,
       subject: key ? keyResourceCrn(organizationId, key) : organizationCrn(organizationId),
-      principal: key ? `User:${key.ownerId}` : undefined,
+      principal: key ? principalOf(key.ownerId) : undefined,
       apiKey: KEY_ID.test(attempt.key) ? attempt.key : undefined,
       mechanism: attempt.mechanism,
       request,

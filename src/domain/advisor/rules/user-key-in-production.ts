@@ -3,6 +3,7 @@ import { isLiveKey, isRotatedOut } from '../key-state.js';
 import { shellQuote } from '../shell.js';
 import { lookupSnapshot } from '../snapshot-lookup.js';
 import type { AdvisorRule, AdvisorSnapshot, Finding, SnapshotApiKey, SnapshotServiceAccount } from '../types.js';
+import { principalOf } from '../../principal.js';
 
 export const PRODUCTION_STAGE = 'production';
 
@@ -36,7 +37,7 @@ function candidateAccounts(snapshot: AdvisorSnapshot, key: SnapshotApiKey): Snap
  */
 function handoverCommands(snapshot: AdvisorSnapshot, key: SnapshotApiKey, ownerLabel: string): string[] {
   const name = handoverServiceAccountName(key);
-  const principal = shellQuote(`User:${key.owner_id}`);
+  const principal = shellQuote(principalOf(key.owner_id));
   const commands = [`keyward iam rbac role-binding list --principal ${principal}`];
   if (key.resource_kind === 'kafka') commands.push(`keyward kafka acl list --principal ${principal} --cluster ${shellQuote(key.resource_id)}`);
   if (!snapshot.serviceAccounts.some((sa) => sa.name === name)) {
