@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt package `chromium`; .ci/run installs it). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -13,4 +13,13 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     timeout: 30_000,
   });
+}
+
+/** Signs in on the console's login page with a cloud key and its secret, and waits for the signed-in console. */
+export async function signIn(page: Page, credentials: { key: string; secret: string }): Promise<void> {
+  await page.goto('/console/');
+  await page.getByLabel('API key', { exact: true }).fill(credentials.key);
+  await page.getByLabel('API secret', { exact: true }).fill(credentials.secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
 }

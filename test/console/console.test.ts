@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createKey, seedWorkflow, verify, type Credentials, type Seed } from '../../bench/console-seed.js';
-import { CHROMIUM, launchChromium, newContext, pageChecks, screenshot, WIDTHS } from '../helpers/browser.js';
+import { CHROMIUM, launchChromium, newContext, pageChecks, screenshot, signIn, WIDTHS } from '../helpers/browser.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/cli.js';
 import { createPostgresSchema, postgresAvailable, type TestDatabase } from '../helpers/databases.js';
 
@@ -27,10 +27,7 @@ const SECRET = /^kw_[0-9A-Za-z]{61}$/;
 async function logIn(page: Page, credentials: Credentials): Promise<void> {
   await page.goto('/console/');
   await page.getByRole('heading', { level: 1, name: SIGN_IN }).waitFor();
-  await page.getByLabel('API key', { exact: true }).fill(credentials.key);
-  await page.getByLabel('API secret', { exact: true }).fill(credentials.secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await signIn(page, credentials);
 }
 
 /** The session cookie the browser holds for the server (HttpOnly: not readable by the page). */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-export { CHROMIUM, launchChromium } from '../../bench/console-browser.js';
+export { CHROMIUM, launchChromium, signIn } from '../../bench/console-browser.js';
 
 /** Where the browser tests save their screenshots (git-ignored). */
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/console');

@@ -1,0 +1,53 @@
+/**
+ * The README's screenshot of the console's keys page: a server seeded as the README's seed workflow
+ * does (plus the new key of step 2 and a rotation, so the table shows a cutover), logged in as the
+ * admin in Chromium, docs/images/console-keys.png at 1280×800.
+ *
+ * Run: npm run build && node dist/bench/console-screenshot.js
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { launchChromium, signIn } from './console-browser.js';
+import { call, createKey, seedWorkflow, verify } from './console-seed.js';
+import { cleanup, startKeyward } from './processes.js';
+
+const OUTPUT = resolve(import.meta.dirname, '../../docs/images/console-keys.png');
+
+async function main(): Promise<void> {
+  cleanup.installSignalHandlers();
+  const server = await startKeyward(cleanup.tempDir('screenshot'));
+  if (server.admin === undefined) throw new Error('the server printed no admin key');
+  const admin = server.admin;
+  const seed = await seedWorkflow(server.url, admin);
+  const fresh = await createKey(server.url, admin, seed.cluster.id, 'New Kafka API key', seed.app1.id);
+  await createKey(server.url, admin, seed.cluster.id, 'app2 producer', seed.app2.id);
+  // some use, so Last used and the sparklines have something to show
+  for (let i = 0; i < 5; i++) await verify(server.url, seed.existingKey, seed.cluster.id);
+  for (let i = 0; i < 12; i++) await verify(server.url, fresh, seed.cluster.id);
+  await verify(server.url, { key: fresh.key, secret: `kw_${'0'.repeat(61)}` }, seed.cluster.id);
+  await call(server.url, admin, 'POST', `/keyward/v1/api-keys/${seed.existingKey.key}/rotate`, { grace: '1h' });
+  await new Promise((r) => setTimeout(r, 1500)); // last_used is written within a second
+
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.goto('/console/api-keys');
+    await page.getByRole('link', { name: fresh.key }).waitFor();
+    await page.waitForTimeout(500); // the sparklines' usage request
+    mkdirSync(dirname(OUTPUT), { recursive: true });
+    await page.screenshot({ path: OUTPUT, fullPage: false });
+    console.error(`wrote ${OUTPUT}`);
+  } finally {
+    await browser.close();
+    await cleanup.all();
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  await cleanup.all();
+  process.exit(1);
+});
