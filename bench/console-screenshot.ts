@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < 12; i++) await verify(server.url, fresh, seed.cluster.id);
   await verify(server.url, { key: fresh.key, secret: `kw_${'0'.repeat(61)}` }, seed.cluster.id);
   await call(server.url, admin, 'POST', `/keyward/v1/api-keys/${seed.existingKey.key}/rotate`, { grace: '1h' });
-  await new Promise((r) => setTimeout(r, 1500)); // last_used is written within a second
+  // last_used is written within a second, usage when its minute closes: wait (at most 90 s) until the usage shows
+  const deadline = Date.now() + 90_000;
+  const used = async () => Object.values((await call<{ totals: Record<string, number> }>(server.url, admin, 'GET', '/keyward/v1/usage?since=1h')).totals).some((n) => n > 0);
+  while (!(await used())) {
+    if (Date.now() > deadline) throw new Error('no usage recorded within 90 s');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 
   const browser = await launchChromium();
   try {
