@@ -58,3 +58,12 @@ export function Select<T extends string>({ id, value, options, onChange, emptyLa
     </select>
   );
 }
+
+/** A labelled <select>: Field and Select with one id. */
+export function SelectField<T extends string>({ label, hint, ...select }: SelectProps<T> & { label: string; hint?: ComponentChildren }) {
+  return (
+    <Field label={label} id={select.id} hint={hint}>
+      <Select {...select} />
+    </Field>
+  );
+}

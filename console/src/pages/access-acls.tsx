@@ -8,7 +8,7 @@ import type { AclList, KafkaAcl } from '../access/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { DataTable, type Column } from '../components/data-table';
 import { Dialog } from '../components/dialog';
-import { Field, Select } from '../components/field';
+import { Field, Select, SelectField } from '../components/field';
 import { ErrorNotice, Loading, Notice } from '../components/notice';
 import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
@@ -104,9 +104,7 @@ function CreateAclDialog(props: { cluster: AccessCluster; principals: readonly P
           <Field label="Resource name" id="acl-resource-name" hint={patternType === 'PREFIXED' ? 'A prefix: every resource whose name starts with it' : '* for every resource of the type'}>
             <input id="acl-resource-name" value={resourceName} required maxLength={255} spellcheck={false} aria-describedby="acl-resource-name-hint" onInput={(e) => setResourceName(e.currentTarget.value)} />
           </Field>
-          <Field label="Pattern type" id="acl-pattern-type">
-            <Select id="acl-pattern-type" value={patternType} options={PATTERN_TYPES} onChange={(value) => value !== '' && setPatternType(value)} />
-          </Field>
+          <SelectField label="Pattern type" id="acl-pattern-type" value={patternType} options={PATTERN_TYPES} onChange={(value) => value !== '' && setPatternType(value)} />
         </>
       )}
       <fieldset class="choice operations">

@@ -6,7 +6,7 @@ import type { RoleBinding } from '../access/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { DataTable, type Column } from '../components/data-table';
 import { Dialog } from '../components/dialog';
-import { Field, Select } from '../components/field';
+import { Field, Select, SelectField } from '../components/field';
 import { ErrorNotice, Loading, Notice } from '../components/notice';
 import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
@@ -76,9 +76,7 @@ function CreateBindingDialog(props: { organization: string; cluster: AccessClust
       </Field>
       {role !== '' && scopeOf(role) === 'resource' && (
         <>
-          <Field label="Resource type" id="rb-resource-type">
-            <Select id="rb-resource-type" value={chosenType} options={types} required onChange={setResourceType} />
-          </Field>
+          <SelectField label="Resource type" id="rb-resource-type" value={chosenType} options={types} required onChange={setResourceType} />
           <Field label={prefix ? 'Resource name prefix' : 'Resource name'} id="rb-resource-name">
             <input id="rb-resource-name" value={resourceName} required maxLength={255} spellcheck={false} onInput={(e) => setResourceName(e.currentTarget.value)} />
           </Field>

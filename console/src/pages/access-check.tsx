@@ -4,7 +4,7 @@ import { KAFKA_OPERATIONS, type KafkaOperation } from '../../../src/contract/ind
 import type { AccessCheckBody } from '../../../src/contract/access-check';
 import { describeRule } from '../access/rules';
 import type { AccessCluster } from '../access/scope';
-import { Field, Select } from '../components/field';
+import { Field, SelectField } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { Panel } from '../components/page';
 import { PrincipalInput, type PrincipalOption } from '../components/principal-input';
@@ -55,12 +55,8 @@ export function AccessCheckPanel({ cluster, principals }: { cluster: AccessClust
         <Field label="Principal" id="check-principal">
           <PrincipalInput id="check-principal" value={principal} onInput={setPrincipal} options={principals} />
         </Field>
-        <Field label="Operation" id="check-operation">
-          <Select id="check-operation" value={operation} options={KAFKA_OPERATIONS} onChange={(value) => value !== '' && setOperation(value)} />
-        </Field>
-        <Field label="Resource type" id="check-resource-type">
-          <Select id="check-resource-type" value={type} options={types} onChange={(value) => value !== '' && setResourceType(value)} />
-        </Field>
+        <SelectField label="Operation" id="check-operation" value={operation} options={KAFKA_OPERATIONS} onChange={(value) => value !== '' && setOperation(value)} />
+        <SelectField label="Resource type" id="check-resource-type" value={type} options={types} onChange={(value) => value !== '' && setResourceType(value)} />
         {needsName && (
           <Field label="Resource name" id="check-resource-name">
             <input id="check-resource-name" value={resourceName} required maxLength={1024} spellcheck={false} onInput={(e) => setResourceName(e.currentTarget.value)} />

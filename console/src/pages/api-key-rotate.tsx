@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Dialog } from '../components/dialog';
-import { Field, Select } from '../components/field';
+import { SelectField } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { SecretBox } from '../components/secret-box';
 import { ExactTime } from '../components/time';
@@ -77,9 +77,7 @@ export function RotateKeyDialog({ apiKey, onClose, onRotated }: RotateKeyDialogP
             A new key with the same owner, resource and description is issued. The old key <span class="mono">{id}</span> keeps working during the grace
             period, then expires.
           </p>
-          <Field label="Grace period" id="rotate-grace">
-            <Select id="rotate-grace" autoFocus value={grace} options={GRACE_CHOICES} onChange={(value) => setGrace(value === '' ? DEFAULT_GRACE : value)} />
-          </Field>
+          <SelectField label="Grace period" id="rotate-grace" autoFocus value={grace} options={GRACE_CHOICES} onChange={(value) => setGrace(value === '' ? DEFAULT_GRACE : value)} />
         </>
       )}
       {state.step === 'secret' && (

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
-import { Field, Select } from '../components/field';
+import { SelectField } from '../components/field';
 import { ErrorNotice, Loading } from '../components/notice';
 import { Panel } from '../components/page';
 import { outcomeChart } from '../components/outcome-series';
@@ -29,9 +29,7 @@ export function KeyUsagePanel({ id, refreshKey }: { id: string; refreshKey: numb
     return outcomeChart(usage.data.totals, usage.data.data);
   }, [usage.data]);
   const selector = (
-    <Field label="Window" id="key-usage-since">
-      <Select id="key-usage-since" value={since} options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))} onChange={(v) => setSince(v === '' ? '24h' : v)} />
-    </Field>
+    <SelectField label="Window" id="key-usage-since" value={since} options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))} onChange={(v) => setSince(v === '' ? '24h' : v)} />
   );
   return (
     <Panel title="Usage" actions={selector}>

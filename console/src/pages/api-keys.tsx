@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api';
-import { Field, Select } from '../components/field';
+import { SelectField } from '../components/field';
 import { ErrorNotice, Loading } from '../components/notice';
 import { Page } from '../components/page';
 import { useResource } from '../hooks/use-resource';
@@ -78,18 +78,10 @@ export function ApiKeysPage() {
       {feedback}
       <ErrorNotice error={keys.error} title="The keys cannot be listed" />
       <form class="filters" role="search" aria-label="Filter API keys" onSubmit={(event) => event.preventDefault()}>
-        <Field label="Owner" id="keys-filter-owner">
-          <Select id="keys-filter-owner" value={filters.owner} options={owners} emptyLabel="Any owner" onChange={(v) => setFilter('owner', v)} />
-        </Field>
-        <Field label="Resource" id="keys-filter-resource">
-          <Select id="keys-filter-resource" value={filters.resource} options={resources} emptyLabel="Any resource" onChange={(v) => setFilter('resource', v)} />
-        </Field>
-        <Field label="Environment" id="keys-filter-environment">
-          <Select id="keys-filter-environment" value={filters.environment} options={environments} emptyLabel="Any environment" onChange={(v) => setFilter('environment', v)} />
-        </Field>
-        <Field label="Status" id="keys-filter-status">
-          <Select id="keys-filter-status" value={filters.status} options={STATUS_FILTERS} emptyLabel="Any status" onChange={(v) => setFilter('status', v)} />
-        </Field>
+        <SelectField label="Owner" id="keys-filter-owner" value={filters.owner} options={owners} emptyLabel="Any owner" onChange={(v) => setFilter('owner', v)} />
+        <SelectField label="Resource" id="keys-filter-resource" value={filters.resource} options={resources} emptyLabel="Any resource" onChange={(v) => setFilter('resource', v)} />
+        <SelectField label="Environment" id="keys-filter-environment" value={filters.environment} options={environments} emptyLabel="Any environment" onChange={(v) => setFilter('environment', v)} />
+        <SelectField label="Status" id="keys-filter-status" value={filters.status} options={STATUS_FILTERS} emptyLabel="Any status" onChange={(v) => setFilter('status', v)} />
         <div class="field grow">
           <label for="keys-search">Search</label>
           <input id="keys-search" type="search" value={filters.q} placeholder="Key, description or owner" spellcheck={false} onInput={(e) => setFilter('q', e.currentTarget.value)} />

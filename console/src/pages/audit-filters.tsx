@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AUDIT_TYPES, AUDIT_TYPE_NAMES } from '../../../src/contract/index';
-import { Field, Select } from '../components/field';
+import { Field, SelectField } from '../components/field';
 import { EMPTY_AUDIT_FILTERS, isAuditFiltered, queryOfAuditFilters, type AuditFilters } from '../audit/filters';
 
 const TYPE_OPTIONS = AUDIT_TYPE_NAMES.map((name) => ({ value: name, label: `${name[0]?.toUpperCase()}${name.slice(1)} (${AUDIT_TYPES[name]})` }));
@@ -61,12 +61,8 @@ export function AuditFilterForm({ filters, onApply }: { filters: AuditFilters; o
     >
       <TextFilter name="api_key" label="API key" placeholder="UTT6WDRXX7FHD2GV" draft={draft} onChange={set} />
       <TextFilter name="principal" label="Principal" placeholder="User:sa-abc123 or sa-abc123" draft={draft} onChange={set} />
-      <Field label="Type" id="audit-filter-type">
-        <Select id="audit-filter-type" value={draft.type} options={TYPE_OPTIONS} emptyLabel="Any type" onChange={(value) => set('type', value)} />
-      </Field>
-      <Field label="Result" id="audit-filter-result">
-        <Select id="audit-filter-result" value={draft.result} options={RESULT_OPTIONS} emptyLabel="Any result" onChange={(value) => set('result', value)} />
-      </Field>
+      <SelectField label="Type" id="audit-filter-type" value={draft.type} options={TYPE_OPTIONS} emptyLabel="Any type" onChange={(value) => set('type', value)} />
+      <SelectField label="Result" id="audit-filter-result" value={draft.result} options={RESULT_OPTIONS} emptyLabel="Any result" onChange={(value) => set('result', value)} />
       <TextFilter name="since" label="Since" placeholder="24h" hint={TIME_HINT} draft={draft} onChange={set} />
       <TextFilter name="until" label="Until" placeholder="2027-01-31T00:00:00Z" hint={TIME_HINT} draft={draft} onChange={set} />
       <TextFilter name="target" label="Target" placeholder="API key or sa-abc123" hint="The object a management event is about" draft={draft} onChange={set} />
