@@ -46,3 +46,28 @@ export function Dialog({ title, open, onClose, children, footer, onSubmit }: Dia
     </dialog>
   );
 }
+
+interface CancelAndSubmitProps {
+  onCancel: () => void;
+  /** The submit button's text. */
+  children: ComponentChildren;
+  /** A destructive action is red. */
+  danger?: boolean;
+  disabled?: boolean;
+  /** The submit button's accessible name, when its text alone does not say what it does. */
+  label?: string;
+}
+
+/** A dialog's usual footer: Cancel, and the button that submits the dialog's form. */
+export function CancelAndSubmit({ onCancel, children, danger = false, disabled = false, label }: CancelAndSubmitProps) {
+  return (
+    <>
+      <button type="button" class="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" class={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={disabled} aria-label={label}>
+        {children}
+      </button>
+    </>
+  );
+}

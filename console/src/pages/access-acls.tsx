@@ -7,7 +7,7 @@ import type { AccessCluster } from '../access/scope';
 import type { AclList, KafkaAcl } from '../access/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { DataTable, type Column } from '../components/data-table';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { Field, Select, SelectField } from '../components/field';
 import { ErrorNotice, Loading, Notice } from '../components/notice';
 import { Panel } from '../components/page';
@@ -65,14 +65,9 @@ function CreateAclDialog(props: { cluster: AccessCluster; principals: readonly P
       onClose={close}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" class="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy || principal.trim() === '' || name === '' || operations.length === 0}>
-            Create ACL
-          </button>
-        </>
+        <CancelAndSubmit onCancel={close} disabled={busy || principal.trim() === '' || name === '' || operations.length === 0}>
+          Create ACL
+        </CancelAndSubmit>
       }
     >
       <ErrorNotice error={error} title="Not created" />

@@ -5,7 +5,7 @@ import { bindingPattern, bindingRelation, describeScope, resourceTypesFor, roles
 import type { RoleBinding } from '../access/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { DataTable, type Column } from '../components/data-table';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { Field, Select, SelectField } from '../components/field';
 import { ErrorNotice, Loading, Notice } from '../components/notice';
 import { Panel } from '../components/page';
@@ -57,14 +57,9 @@ function CreateBindingDialog(props: { organization: string; cluster: AccessClust
       onClose={close}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" class="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy || principal.trim() === '' || pattern === null || !pattern.ok}>
-            Create role binding
-          </button>
-        </>
+        <CancelAndSubmit onCancel={close} disabled={busy || principal.trim() === '' || pattern === null || !pattern.ok}>
+          Create role binding
+        </CancelAndSubmit>
       }
     >
       <ErrorNotice error={error} title="Not created" />

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { SelectField } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { SecretBox } from '../components/secret-box';
@@ -49,14 +49,9 @@ export function RotateKeyDialog({ apiKey, onClose, onRotated }: RotateKeyDialogP
   const id = apiKey?.id ?? '';
   const footer =
     state.step === 'choose' ? (
-      <>
-        <button type="button" class="button" onClick={close}>
-          Cancel
-        </button>
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? 'Rotating…' : 'Rotate API key'}
-        </button>
-      </>
+      <CancelAndSubmit onCancel={close} disabled={busy}>
+        {busy ? 'Rotating…' : 'Rotate API key'}
+      </CancelAndSubmit>
     ) : state.step === 'secret' ? (
       <button type="submit" class="button button-primary">
         I saved the secret: watch the cutover

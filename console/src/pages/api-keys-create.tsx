@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { Field, Select } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import { SecretBox } from '../components/secret-box';
@@ -72,14 +72,9 @@ export function CreateKeyDialog({ open, directory, onClose, onCreated }: CreateK
 
   const footer =
     created === null ? (
-      <>
-        <button type="button" class="button" onClick={close}>
-          Cancel
-        </button>
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create API key'}
-        </button>
-      </>
+      <CancelAndSubmit onCancel={close} disabled={busy}>
+        {busy ? 'Creating…' : 'Create API key'}
+      </CancelAndSubmit>
     ) : (
       <button type="submit" class="button button-primary">
         Done

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { Field } from '../components/field';
 import { ErrorNotice } from '../components/notice';
 import type { ServiceAccount } from '../keys/types';
@@ -32,14 +32,9 @@ export function CreateServiceAccountDialog({ open, onClose, onCreated }: { open:
       onClose={close}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" class="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy || name.trim() === ''}>
-            Create service account
-          </button>
-        </>
+        <CancelAndSubmit onCancel={close} disabled={busy || name.trim() === ''}>
+          Create service account
+        </CancelAndSubmit>
       }
     >
       <ErrorNotice error={error} title="Not created" />

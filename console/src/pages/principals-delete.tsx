@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { describeHeld, type HeldCounts } from '../access/rules';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { ErrorNotice } from '../components/notice';
 import { useSubmit } from '../hooks/use-submit';
 
@@ -38,14 +38,9 @@ export function DeletePrincipalDialog(props: { target: DeleteTarget; counts: Hel
       onClose={close}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" class="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-danger" disabled={busy} aria-label={`Delete ${target.noun} ${target.id}${holds ? ' and what it holds' : ''}`}>
-            {holds ? 'Delete it and what it holds' : `Delete ${target.noun}`}
-          </button>
-        </>
+        <CancelAndSubmit onCancel={close} danger disabled={busy} label={`Delete ${target.noun} ${target.id}${holds ? ' and what it holds' : ''}`}>
+          {holds ? 'Delete it and what it holds' : `Delete ${target.noun}`}
+        </CancelAndSubmit>
       }
     >
       <ErrorNotice error={error} title="Not deleted" />
