@@ -1,5 +1,5 @@
 /** Identifier shapes (DESIGN §1): the prefixes and patterns the server issues, for checks on either side. */
-export { ID_PATTERNS, ID_PREFIXES, type IdKind } from '../domain/ids.js';
+export { ID_PATTERNS, ID_PREFIXES, type IdKind } from '../domain/id-patterns.js';
 
 /** Examples of each shape, for messages. */
 export const ID_EXAMPLES = {

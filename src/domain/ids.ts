@@ -1,4 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { ID_PREFIXES, type IdKind } from './id-patterns.js';
+
+/** The identifier shapes are `id-patterns.ts` (pure, re-exported here); this module issues new ids. */
+export { ID_PATTERNS, ID_PREFIXES, type IdKind } from './id-patterns.js';
 
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -9,17 +13,6 @@ function randomString(alphabet: string, length: number): string {
   return out;
 }
 
-export const ID_PREFIXES = {
-  environment: 'env-',
-  kafkaCluster: 'lkc-',
-  schemaRegistry: 'lsrc-',
-  user: 'u-',
-  serviceAccount: 'sa-',
-  roleBinding: 'rb-',
-} as const;
-
-export type IdKind = keyof typeof ID_PREFIXES;
-
 /** A new identifier such as `env-a1b2c3`: the kind's prefix and 6 characters `[a-z0-9]`. */
 export function newId(kind: IdKind): string {
   return ID_PREFIXES[kind] + randomString(LOWER_ALNUM, 6);
@@ -29,14 +22,4 @@ export function newId(kind: IdKind): string {
 export function newApiKeyId(): string {
   return randomString(UPPER_ALNUM, 16);
 }
-
-export const ID_PATTERNS = {
-  environment: /^env-[a-z0-9]{6}$/,
-  kafkaCluster: /^lkc-[a-z0-9]{6}$/,
-  schemaRegistry: /^lsrc-[a-z0-9]{6}$/,
-  user: /^u-[a-z0-9]{6}$/,
-  serviceAccount: /^sa-[a-z0-9]{6}$/,
-  roleBinding: /^rb-[a-z0-9]{6}$/,
-  apiKey: /^[A-Z0-9]{16}$/,
-} as const;
 

@@ -1,4 +1,4 @@
-import { SECRET_LENGTH, SECRET_PREFIX, isWellFormedSecret, maskSecret } from './secrets.js';
+import { SECRET_LENGTH, SECRET_PREFIX, isWellFormedSecret, maskSecret } from './secret-format.js';
 
 /**
  * Masks every keyward secret (the `kw_` prefix, 61 characters of `[0-9A-Za-z]`, a valid checksum)

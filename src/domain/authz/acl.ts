@@ -17,7 +17,7 @@
  * (...) must be set`, `` `--allow` or `--deny` must be set ... ``).
  */
 import { errors } from '../errors.js';
-import { ID_PATTERNS } from '../ids.js';
+import { ID_PATTERNS } from '../id-patterns.js';
 import { maskSecretsInText } from '../mask-secrets.js';
 
 export const KAFKA_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const;
