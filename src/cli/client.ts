@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CliError } from './cli-error.js';
 import { currentContext, readConfigFile, savedContextNames, type CliContext } from './config.js';
+import type { ErrorBody } from '../contract/index.js';
 
 export interface Connection {
   url: string;
@@ -48,8 +49,9 @@ export interface ApiResponse<T> {
   headers: ResponseHeaders;
 }
 
+/** An error answer: the contract's error body, read without trusting it (a proxy may answer instead). */
 interface ErrorPayload {
-  errors?: Array<{ detail?: string; code?: string }>;
+  errors?: Array<Partial<ErrorBody['errors'][number]>>;
 }
 
 async function readAll(response: IncomingMessage): Promise<string> {

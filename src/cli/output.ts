@@ -3,7 +3,7 @@ import { OUTPUT_FORMATS, type OutputFormat as Format } from '../contract/enums.j
 import { enumOption } from './flag-values.js';
 import { colourWanted, paint, severityStyle, statusStyle, type Style } from './colour.js';
 import { displayWidth, padVisible, shorten } from './display-width.js';
-import { describedTime, relativeTime, withMachineTimes } from './relative-time.js';
+import { describedTime, relativeTime, withMachineTimes } from '../contract/relative-time.js';
 import { fitTable, type FitColumn, type Fitted, type FrameWidth } from './table-fit.js';
 import { escapeForTerminal } from './terminal-text.js';
 

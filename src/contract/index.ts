@@ -1,7 +1,8 @@
-/** The contract the server, the CLI and the console share: enumerated values, identifier shapes, the duration rule and the time rule. */
+/** The contract the server, the CLI and the console share: enumerated values, identifier shapes, the duration rule, the time rule and how times are shown. */
 export * from './enums.js';
 export * from './durations.js';
 export * from './times.js';
+export * from './relative-time.js';
 export * from './ids.js';
 export * from './audit-target.js';
 export * from './usage-summary.js';

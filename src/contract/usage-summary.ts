@@ -2,10 +2,13 @@
  * `GET /keyward/v1/usage` (the organization's API key usage): the query and the answer, as TypeBox
  * schemas the server validates and serialises with and the console reads its types from.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import { USAGE_BUCKET_NAMES, USAGE_OUTCOMES } from '../domain/usage.js';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
+import { USAGE_BUCKET_NAMES, USAGE_OUTCOMES, type UsageOutcome } from '../domain/usage.js';
 
-export const UsageCountsSchema = Type.Object(Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, Type.Integer()])), {
+/** One count per outcome: typed by outcome, so that a reader indexes it with an outcome and needs no fallback. */
+const COUNT_PER_OUTCOME = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, Type.Integer()])) as Record<UsageOutcome, TInteger>;
+
+export const UsageCountsSchema = Type.Object(COUNT_PER_OUTCOME, {
   description: 'Authentications per outcome (the verification codes), every outcome listed',
 });
 

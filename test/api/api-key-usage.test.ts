@@ -3,7 +3,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { USAGE_OUTCOMES, epochMinute, type UsageOutcome } from '../../src/domain/usage.js';
 import { UsageRecorder } from '../../src/services/usage/usage-recorder.js';
-import type { ApiKeyUsage } from '../../src/cli/commands/api-key-usage.js';
+import type { ApiKeyUsage } from '../../src/contract/index.js';
 import {
   START, bindClusterReader, createEnvironment, createKafkaCluster, createKey, createServiceAccount, createUser, expectError,
   startHarness, type ApiHarness, type Credentials,

@@ -1,4 +1,4 @@
-import { relativeTime, rfc3339Seconds } from '../../../src/cli/relative-time';
+import { relativeTime, rfc3339Seconds } from '../../../src/contract/relative-time';
 
 /** A time as people read it ("3 min ago"), the exact UTC time in its tooltip and datetime. */
 export function RelativeTime({ time, never = 'never' }: { time: string | null | undefined; never?: string }) {

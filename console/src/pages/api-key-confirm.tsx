@@ -1,9 +1,9 @@
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
+import { CancelAndSubmit, Dialog } from '../components/dialog';
 import { ErrorNotice, Loading } from '../components/notice';
 import { ExactTime } from '../components/time';
 import { useResource } from '../hooks/use-resource';
-import { relativeTime } from '../../../src/cli/relative-time';
+import { relativeTime } from '../../../src/contract/relative-time';
 import { usedRecently } from '../keys/lifecycle';
 import type { ApiKey } from '../keys/types';
 import { useSubmit } from '../hooks/use-submit';
@@ -67,14 +67,9 @@ export function ConfirmKeyDialog({ kind, apiKey, onClose, onDone }: ConfirmKeyDi
   }
 
   const footer = (
-    <>
-      <button type="button" class="button" onClick={close}>
-        Cancel
-      </button>
-      <button type="submit" class={`button ${kind === 'delete' ? 'button-danger' : 'button-primary'}`} disabled={busy}>
-        {busy ? words.busy : words.button}
-      </button>
-    </>
+    <CancelAndSubmit onCancel={close} danger={kind === 'delete'} disabled={busy}>
+      {busy ? words.busy : words.button}
+    </CancelAndSubmit>
   );
   return (
     <Dialog title={`${words.title} ${id}`} open={apiKey !== null} onClose={close} onSubmit={() => void submit()} footer={footer}>

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { describeAdvisorRules, SEVERITIES, severityAtLeast, type Finding, type Severity } from '../../domain/advisor/index.js';
+import { describeAdvisorRules, severityAtLeast } from '../../domain/advisor/index.js';
+import { SEVERITIES, type Severity } from '../../contract/enums.js';
+import type { Finding, FindingList } from '../../contract/index.js';
 import { enumOption } from '../flag-values.js';
 import { CliError } from '../cli-error.js';
 import { colourWanted, paint, severityStyle } from '../colour.js';
 import { notice, printList, withOutput, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-
-interface FindingList {
-  metadata: { total_size: number; evaluated_at: string };
-  data: Finding[];
-}
 
 function rulesHelp(): string {
   const lines = describeAdvisorRules().map((rule) => `  ${rule.name} (${rule.severity})\n      ${rule.description}`);

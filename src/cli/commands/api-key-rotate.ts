@@ -2,34 +2,23 @@ import type { Command } from 'commander';
 import { encode, type ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { notice, printObject, withOutput, type OutputOptions } from '../output.js';
-import { rfc3339Seconds } from '../relative-time.js';
+import { rfc3339Seconds } from '../../contract/relative-time.js';
 import { DEFAULT_ROTATION_GRACE, ROTATION_GRACE } from '../../contract/durations.js';
+import { ID_PATTERNS } from '../../contract/ids.js';
+import type { RotatedApiKey, Rotation, ServiceAccount } from '../../contract/index.js';
 import { durationOption } from '../flag-values.js';
-import type { ApiKey } from './api-key.js';
 import { withClient } from './shared.js';
 
-/** `POST /keyward/v1/api-keys/{id}/rotate` answers the new key plus what happened to the old one. */
-interface RotatedApiKey extends ApiKey {
-  rotation: { replaces: string; old_key_expires_at: string };
-}
-
-/** The shape of `api-key rotate -o json` (DESIGN §2). */
-export interface Rotation {
-  key: string;
-  secret: string;
-  replaces: string;
-  old_key_expires_at: string;
-}
-
-const SERVICE_ACCOUNT_ID = /^sa-[a-z0-9]{6}$/;
+/** The shape of `api-key rotate -o json` (DESIGN §2): the new key and its secret, and what happened to the old one. */
+type RotationOutput = { key: string; secret: string } & Rotation;
 
 /**
  * `--service-account` takes an id or, so that a script can name the account it just created, the
  * account's name (names are unique): a name is looked up, exactly, before the rotation.
  */
 async function serviceAccountId(client: ApiClient, idOrName: string): Promise<string> {
-  if (SERVICE_ACCOUNT_ID.test(idOrName)) return idOrName;
-  const [account] = await client.listAll<{ id: string }>('/iam/v2/service-accounts', { display_name: idOrName });
+  if (ID_PATTERNS.serviceAccount.test(idOrName)) return idOrName;
+  const [account] = await client.listAll<ServiceAccount>('/iam/v2/service-accounts', { display_name: idOrName });
   if (!account) throw new CliError(`No service account is named "${idOrName}" (keyward iam service-account list shows them)`);
   return account.id;
 }
@@ -49,7 +38,7 @@ export function registerRotate(apiKey: Command): void {
         grace: o.grace,
         ...(serviceAccount === undefined ? {} : { service_account: serviceAccount }),
       });
-      const result: Rotation = {
+      const result: RotationOutput = {
         key: rotated.id,
         secret: rotated.spec.secret ?? '',
         replaces: rotated.rotation.replaces,

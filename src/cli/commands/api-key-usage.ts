@@ -3,22 +3,14 @@ import { encode, type ApiClient } from '../client.js';
 import { invalidValue, usageError } from '../cli-error.js';
 import { durationsText, enumOption } from '../flag-values.js';
 import { USAGE_SINCE } from '../../contract/durations.js';
+import { USAGE_BUCKET_NAMES, USAGE_OUTCOMES } from '../../contract/enums.js';
 import { TIME_EXAMPLE } from '../../contract/times.js';
+import type { ApiKeyUsage } from '../../contract/index.js';
 import { printObject, withOutput, type Format, type OutputOptions } from '../output.js';
 import { sparkline } from '../sparkline.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, USAGE_BUCKET_NAMES, USAGE_OUTCOMES, parseUsageSince, usageWindow, type UsageOutcome } from '../../domain/usage.js';
+import { DEFAULT_USAGE_BUCKET, DEFAULT_USAGE_SINCE, parseUsageSince, usageWindow } from '../../domain/usage.js';
 import { withClient } from './shared.js';
-
-/** `GET /keyward/v1/api-keys/{id}/usage` (DESIGN §3). */
-export interface ApiKeyUsage {
-  id: string;
-  since: string;
-  until: string;
-  bucket: string;
-  totals: Record<UsageOutcome, number>;
-  data: Array<{ start: string; counts: Record<UsageOutcome, number> }>;
-}
 
 /** The shape of `api-key usage -o json` (DESIGN §2): one entry per bucket and outcome, zeros included, oldest first. */
 export function usageSeries(usage: ApiKeyUsage) {

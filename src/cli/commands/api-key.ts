@@ -8,27 +8,9 @@ import { apiKeyResourceOption, durationOption, enumOption, idOfKindOption, timeO
 import { requireExisting, requireExistingResource } from '../referenced.js';
 import { API_KEY_STATES } from '../../contract/enums.js';
 import { KEY_EXPIRES_IN } from '../../contract/durations.js';
+import type { ApiKey, WhoAmI } from '../../contract/index.js';
 import { registerRotate } from './api-key-rotate.js';
 import { last24hTotals, registerUsage } from './api-key-usage.js';
-
-export interface ApiKey {
-  id: string;
-  metadata: { created_at: string };
-  spec: {
-    secret?: string;
-    display_name: string;
-    description: string;
-    owner: { id: string; kind: string; email: string };
-    resource: { id: string; kind: string; environment: string | null };
-    status: string;
-    state: string;
-    expires_at: string | null;
-    last_used: string | null;
-    replaces: string | null;
-    replaced_by: string | null;
-    disabled?: { by: string | null; reason: string; at: string | null };
-  };
-}
 
 const RESOURCE_TYPE: Record<string, string> = { Cluster: 'kafka', SchemaRegistry: 'schema-registry', Cloud: 'cloud' };
 
@@ -127,7 +109,7 @@ export function register(program: Command): void {
       if (o.resource) await requireExistingResource(client, o.resource);
       if (o.environment) await requireExisting(client, 'environment', o.environment);
       let owner = o.serviceAccount;
-      if (o.currentUser) owner = (await client.get<{ id: string }>('/keyward/v1/whoami')).id;
+      if (o.currentUser) owner = (await client.get<WhoAmI>('/keyward/v1/whoami')).id;
       const rows = await client.listAll<ApiKey>('/iam/v2/api-keys', { 'spec.owner': owner, 'spec.resource': o.resource, environment: o.environment, status: o.status });
       if (o.output !== 'human' || rows.length === 0) return printList(rows, o, listColumns, flatKey);
       // human only: the JSON of DESIGN §2 stays as it is

@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { eventCells, shownTarget, fitEventColumns, renderEventLines, shortUtcTime, type AuditEvent } from './audit-event-lines.js';
+import type { AuditEvent, AuditEventData } from '../../contract/index.js';
+import { eventCells, shownTarget, fitEventColumns, renderEventLines, shortUtcTime } from './audit-event-lines.js';
 
 const KEY = 'UTT6WDRXX7FHD2GV';
 
-function event(overrides: Partial<AuditEvent['data']> & { type?: string; time?: string } = {}): AuditEvent {
+function event(overrides: Partial<AuditEventData> & { type?: string; time?: string } = {}): AuditEvent {
   const { type = 'io.keyward.management', time = '2026-12-03T05:58:41.123Z', ...data } = overrides;
   return {
+    specversion: '1.0',
     id: 'e',
+    source: 'crn://keyward/organization=00000000-0000-0000-0000-000000000000',
     type,
+    subject: 'crn://keyward/organization=00000000-0000-0000-0000-000000000000',
     time,
+    datacontenttype: 'application/json',
+    keywardchain: 'c',
+    keywardseq: 1,
+    keywardprevhash: '',
+    keywardhash: '',
     data: {
       methodName: 'iam.CreateAPIKey',
       authenticationInfo: { principal: 'User:u-abc123', metadata: { identifier: 'ADMINKEY00000001' } },
       request: { id: KEY },
-      requestMetadata: { clientAddress: '127.0.0.1' },
+      requestMetadata: { clientAddress: '127.0.0.1', requestId: null, userAgent: null },
       result: { status: 'SUCCESS' },
       ...data,
     },
@@ -25,7 +34,7 @@ const verifyFailure = event({
   methodName: 'keyward.Verify',
   authenticationInfo: { principal: null, metadata: { identifier: KEY } },
   request: undefined,
-  requestMetadata: { clientAddress: '2001:db8:85a3::8a2e:370:7334' },
+  requestMetadata: { clientAddress: '2001:db8:85a3::8a2e:370:7334', requestId: null, userAgent: null },
   result: { status: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' },
 });
 
@@ -46,7 +55,7 @@ describe('audit-log list lines', () => {
   });
 
   it('escapes control characters in cells', () => {
-    expect(eventCells(event({ requestMetadata: { clientAddress: '10.0.0.1\u001b[2J' } }))[5]).toBe('10.0.0.1\\x1b[2J');
+    expect(eventCells(event({ requestMetadata: { clientAddress: '10.0.0.1\u001b[2J', requestId: null, userAgent: null } }))[5]).toBe('10.0.0.1\\x1b[2J');
   });
 
   it('fits 80 columns: the reason and the method tail go first, the time never', () => {

@@ -9,26 +9,13 @@
  * SHRINK_STEPS, so that the time is never cut and the target (an id) last.
  */
 import { eventTarget } from '../../contract/audit-target.js';
+import type { AuditEvent, AuditEventData } from '../../contract/index.js';
 import { paint, statusStyle } from '../colour.js';
 import { displayWidth, padVisible, shorten } from '../display-width.js';
 import { escapeForTerminal } from '../terminal-text.js';
 
-/** A CloudEvent of DESIGN §4, as the server returns it. */
-export interface AuditEvent {
-  id: string;
-  type: string;
-  time: string;
-  data: {
-    methodName?: string;
-    resourceName?: string;
-    count?: number;
-    authenticationInfo?: { principal?: string | null; metadata?: { identifier?: string } };
-    request?: unknown;
-    requestMetadata?: { clientAddress?: string | null };
-    result?: { status?: string; reason?: string };
-  };
-  [field: string]: unknown;
-}
+/** The event's free-form `data`, read as the server writes it. */
+const dataOf = (event: AuditEvent) => event.data as AuditEventData;
 
 const HEADERS = ['TIME (UTC)', 'WHO', 'WHAT', 'TARGET', 'RESULT', 'FROM'] as const;
 const [, WHO, WHAT, TARGET, RESULT, FROM] = [0, 1, 2, 3, 4, 5] as const;
@@ -71,28 +58,28 @@ export function shortUtcTime(iso: string): string {
 
 /** The object a management event is about (the `--target` rule, eventTarget), else the key used, else the resource's id. */
 export function shownTarget(event: AuditEvent): string {
-  const target = eventTarget(event.type, event.data.request);
+  const data = dataOf(event);
+  const target = eventTarget(event.type, data.request);
   if (target !== null) return target;
-  const key = event.data.authenticationInfo?.metadata?.identifier;
+  const key = data.authenticationInfo?.metadata?.identifier;
   if (key) return key;
-  const resource = event.data.resourceName ?? '';
+  const resource = data.resourceName ?? '';
   return /=([^/=]+)$/.exec(resource)?.[1] ?? '';
 }
 
 /** `sa-abc123` for `User:sa-abc123`; other principals (`System`) as they are. */
 function eventPrincipal(event: AuditEvent): string {
-  return (event.data.authenticationInfo?.principal ?? '').replace(/^User:/, '');
+  return (dataOf(event).authenticationInfo?.principal ?? '').replace(/^User:/, '');
 }
 
 /** `keyward.Verify ×12` for an event that accounts for 12 requests. */
 function eventMethod(event: AuditEvent): string {
-  const method = event.data.methodName ?? '';
-  const count = event.data.count;
+  const { methodName: method = '', count } = dataOf(event);
   return typeof count === 'number' && count > 1 ? `${method} ×${count}` : method;
 }
 
 function eventResult(event: AuditEvent): string {
-  const result = event.data.result;
+  const result = dataOf(event).result;
   if (!result?.status) return '';
   return result.reason ? `${result.status} (${result.reason})` : result.status;
 }
@@ -105,7 +92,7 @@ export function eventCells(event: AuditEvent): string[] {
     eventMethod(event),
     shownTarget(event),
     eventResult(event),
-    event.data.requestMetadata?.clientAddress ?? '',
+    dataOf(event).requestMetadata?.clientAddress ?? '',
   ];
   return cells.map((cell) => (cell === '' ? NONE : escapeForTerminal(cell)));
 }

@@ -5,31 +5,21 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { durationOrTimeOption, enumOption, idOption, wholeNumberOption } from '../flag-values.js';
+import { MAX_AUDIT_LIMIT } from '../../contract/audit-paging.js';
 import { MAX_EVENT_TARGET } from '../../contract/audit-target.js';
 import { AUDIT_RESULTS, AUDIT_TYPE_NAMES } from '../../contract/enums.js';
 import { AUDIT_TIME_BOUND } from '../../contract/durations.js';
+import type { AuditCheckpoint, AuditEvent, AuditEventList, AuditListQuery, AuditVerification } from '../../contract/index.js';
 import { colourWanted } from '../colour.js';
 import { done, notice, printObject, printRecords, terminalWidth, withListOutput, withOutput, type ListOutputOptions, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-import { renderEventLines, type AuditEvent } from './audit-event-lines.js';
-import type { AuditListInput } from '../../services/audit/audit-query.js';
+import { renderEventLines } from './audit-event-lines.js';
 
 /** What `--target` takes: one object id, as wide as the server's target column. */
 const TARGET_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:@-]{0,${MAX_EVENT_TARGET - 1}}$`);
 
-interface AuditEventList {
-  data: AuditEvent[];
-  metadata: { next?: string };
-}
-
-interface Verification {
-  ok: boolean;
-  chains: number;
-  events: number;
-  broken_chains: number;
-  first_broken?: { id?: string; chain: string; seq?: number; time?: string; reason: string };
-  anchor?: { id: string; time: string; chains: number };
-}
+/** What `audit-log verify -o json` prints: the server's verification without its envelope. */
+type Verification = Omit<AuditVerification, 'api_version' | 'kind'>;
 
 /** Names what broke: an event, a chain, or (chain '') the registry. */
 function describeBreak(broken: NonNullable<Verification['first_broken']>): string {
@@ -70,14 +60,13 @@ function writeNewFile(file: string, text: string): void {
 }
 
 const PATH = '/keyward/v1/audit-events';
-const MAX_PAGE = 1000;
 
-/** The filters of `list` (`--target` included); `export` takes the time bounds. */
-type FilterFlags = Omit<AuditListInput, 'limit' | 'pageToken'>;
+/** The filters of `list` (`--target` included): the query's fields, but `--api-key` arrives as `apiKey`; `export` takes the time bounds. */
+type FilterFlags = Pick<AuditListQuery, 'principal' | 'type' | 'result' | 'since' | 'until' | 'target'> & { apiKey?: string };
 
 function filterParams(o: FilterFlags): URLSearchParams {
   const params = new URLSearchParams();
-  const filters = [['api_key', o.apiKey], ['principal', o.principal], ['type', o.type], ['result', o.result], ['since', o.since], ['until', o.until], ['target', o.target]] as const;
+  const filters: ReadonlyArray<readonly [keyof AuditListQuery, string | undefined]> = [['api_key', o.apiKey], ['principal', o.principal], ['type', o.type], ['result', o.result], ['since', o.since], ['until', o.until], ['target', o.target]];
   for (const [name, value] of filters) {
     if (value !== undefined) params.set(name, value);
   }
@@ -88,7 +77,7 @@ function filterParams(o: FilterFlags): URLSearchParams {
 export async function listEvents(client: ApiClient, o: FilterFlags, limit: number): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   const params = filterParams(o);
-  params.set('limit', String(Math.min(limit, MAX_PAGE)));
+  params.set('limit', String(Math.min(limit, MAX_AUDIT_LIMIT)));
   let next: string | undefined = `${PATH}?${params}`;
   while (next) {
     const page: AuditEventList = await client.get(next);
@@ -96,7 +85,7 @@ export async function listEvents(client: ApiClient, o: FilterFlags, limit: numbe
     const remaining = limit - events.length;
     if (!page.metadata.next || remaining <= 0) break;
     const url = new URL(page.metadata.next);
-    url.searchParams.set('limit', String(Math.min(remaining, MAX_PAGE)));
+    url.searchParams.set('limit', String(Math.min(remaining, MAX_AUDIT_LIMIT)));
     next = `${url.pathname}${url.search}`;
   }
   return events;
@@ -217,8 +206,8 @@ export function register(program: Command): void {
   ).action(
     withClient(async (client, o: OutputOptions & { anchor?: string }) => {
       const result = o.anchor
-        ? await client.post<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`, { anchor: readAnchor(o.anchor) })
-        : await client.get<Verification & { api_version?: string; kind?: string }>(`${PATH}/verify`);
+        ? await client.post<AuditVerification>(`${PATH}/verify`, { anchor: readAnchor(o.anchor) })
+        : await client.get<AuditVerification>(`${PATH}/verify`);
       const summary: Verification = {
         ok: result.ok, chains: result.chains, events: result.events, broken_chains: result.broken_chains,
         ...(result.first_broken ? { first_broken: result.first_broken } : {}), ...(result.anchor ? { anchor: result.anchor } : {}),
@@ -239,7 +228,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this new file, mode 0600 (default: stdout)')
     .action(
       withClient(async (client, o: { out?: string }) => {
-        const checkpoint = await client.post<{ chains: unknown[]; time: string }>(`${PATH}/checkpoint`);
+        const checkpoint = await client.post<AuditCheckpoint>(`${PATH}/checkpoint`);
         const text = JSON.stringify(checkpoint, null, 2) + '\n';
         if (!o.out) {
           process.stdout.write(text);

@@ -6,13 +6,7 @@ import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
 import { enumOption } from '../flag-values.js';
 import { DEFAULT_STAGE, STAGES } from '../../contract/enums.js';
-
-interface Environment {
-  id: string;
-  display_name: string;
-  stage: string;
-  metadata: { created_at: string };
-}
+import type { Environment } from '../../contract/index.js';
 
 const flat = (current?: string) => (e: Environment) => ({ id: e.id, name: e.display_name, stage: e.stage, is_current: e.id === current });
 const columns: Column<Environment>[] = [

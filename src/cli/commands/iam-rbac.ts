@@ -6,17 +6,12 @@ import { confirm } from '../prompt.js';
 import { forceOption, withClient } from './shared.js';
 import { enumOption, idOfKindOption, idOption } from '../flag-values.js';
 import { requireExisting } from '../referenced.js';
-import { ROLES, findRole, actionsGrantedBy, ROLE_NAMES, type RoleDefinition } from '../../domain/authz/roles.js';
+import { ROLES, findRole, actionsGrantedBy, type RoleDefinition } from '../../domain/authz/roles.js';
+import { ROLE_NAMES } from '../../contract/enums.js';
 import { buildRoleBindingCrnPattern } from '../../domain/authz/crn-pattern.js';
 import { buildCrn } from '../../domain/crn.js';
 import { isKeywardError } from '../../domain/errors.js';
-
-interface RoleBinding {
-  id: string;
-  principal: string;
-  role_name: string;
-  crn_pattern: string;
-}
+import type { RoleBinding, WhoAmI } from '../../contract/index.js';
 
 const bindingFlat = (b: RoleBinding) => ({ id: b.id, principal: b.principal, role: b.role_name, crn_pattern: b.crn_pattern });
 const bindingColumns: Column<RoleBinding>[] = [
@@ -66,7 +61,7 @@ const principalOption = (flags: string, description: string) => idOption(flags, 
 const UNKNOWN_ORGANIZATION = '00000000-0000-0000-0000-000000000000';
 
 async function organizationOf(client: ApiClient): Promise<string> {
-  return (await client.get<{ organization: string }>('/keyward/v1/whoami')).organization;
+  return (await client.get<WhoAmI>('/keyward/v1/whoami')).organization;
 }
 
 /** Flag problems found before anything is sent are usage errors (exit 2). */

@@ -4,23 +4,7 @@ import { done, notice, printList, printObject, withListOutput, withOutput, type 
 import { confirm } from '../prompt.js';
 import { countsLine, forceOption, withClient } from './shared.js';
 import { register as registerRbac } from './iam-rbac.js';
-
-interface User {
-  id: string;
-  email: string;
-  full_name: string;
-  auth_type: string;
-  metadata: { created_at: string };
-  api_key?: { key: string; secret: string };
-}
-
-interface ServiceAccount {
-  id: string;
-  display_name: string;
-  description: string;
-  status: string;
-  metadata: { created_at: string };
-}
+import type { CreatedUser, ServiceAccount, User } from '../../contract/index.js';
 
 const userFlat = (u: User) => ({ id: u.id, name: u.full_name, email: u.email, authentication_method: 'API key' });
 const userColumns: Column<User>[] = [
@@ -51,7 +35,7 @@ function registerUsers(iam: Command): void {
 
   withOutput(user.command('create <email>').description('Create a user and its first cloud API key').requiredOption('--full-name <name>', "the user's full name")).action(
     withClient(async (client, email: string, o: { fullName: string } & OutputOptions) => {
-      const created = await client.post<User>('/iam/v2/users', { email, full_name: o.fullName });
+      const created = await client.post<CreatedUser>('/iam/v2/users', { email, full_name: o.fullName });
       const shaped = { id: created.id, email: created.email, full_name: created.full_name, api_key: created.api_key };
       await printObject(shaped, o.output, [
         ['ID', (u) => u.id],

@@ -8,16 +8,9 @@ import { Option } from 'commander';
 import { ACL_OPERATIONS, aclsFromFlags, parseOperations, type AclFlags, type KafkaAcl } from '../../domain/authz/acl.js';
 import { idOfKindOption } from '../flag-values.js';
 import { isKeywardError } from '../../domain/errors.js';
-
-interface Acl {
-  principal: string;
-  permission: string;
-  operation: string;
-  resource_type: string;
-  resource_name: string;
-  pattern_type: string;
-  host: string;
-}
+import { ID_PREFIXES } from '../../contract/ids.js';
+import type { KafkaResourceType } from '../../contract/enums.js';
+import type { Acl, AclList, KafkaCluster } from '../../contract/index.js';
 
 const flat = (a: Acl) => ({ principal: a.principal, permission: a.permission, operation: a.operation, resource_type: a.resource_type, resource_name: a.resource_name, pattern_type: a.pattern_type });
 const columns: Column<Acl>[] = [
@@ -65,7 +58,7 @@ function operationsOption(): Option {
 async function clusterOf(client: ApiClient, flag: string | undefined): Promise<string> {
   if (flag) return flag;
   const environment = environmentOf(client, undefined);
-  const clusters = await client.listAll<{ id: string }>('/cmk/v2/clusters', { environment });
+  const clusters = await client.listAll<KafkaCluster>('/cmk/v2/clusters', { environment });
   if (clusters.length === 1) return clusters[0]!.id;
   throw usageError(clusters.length === 0 ? 'no Kafka cluster in the current environment: pass --cluster' : 'several Kafka clusters: pass --cluster lkc-…');
 }
@@ -96,7 +89,7 @@ export function register(kafka: Command): void {
     withClient(async (client, o: Flags) => {
       const acls = validated(o);
       const cluster = await clusterOf(client, o.cluster);
-      const created = await client.post<{ data: Acl[] }>(`/kafka/v3/clusters/${encode(cluster)}/acls`, acls);
+      const created = await client.post<AclList>(`/kafka/v3/clusters/${encode(cluster)}/acls`, acls);
       await printList(created.data, o.output, columns, flat);
     }),
   );
@@ -104,10 +97,10 @@ export function register(kafka: Command): void {
   withListOutput(aclOptions(acl.command('list').description('List ACLs, optionally filtered'))).action(
     withClient(async (client, o: Flags) => {
       if (o.allow && o.deny) throw usageError('only `--allow` or `--deny` may be set');
-      if (o.serviceAccount && !o.serviceAccount.startsWith('sa-')) throw usageError('failed to parse service account id: ensure service account id begins with "sa-"');
+      if (o.serviceAccount && !o.serviceAccount.startsWith(ID_PREFIXES.serviceAccount)) throw usageError('failed to parse service account id: ensure service account id begins with "sa-"');
       const ops = (o.operations ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       if (ops.length > 1) throw usageError('list takes at most one operation');
-      const resource: Array<[string, string | undefined]> = [['TOPIC', o.topic], ['GROUP', o.consumerGroup], ['TRANSACTIONAL_ID', o.transactionalId], ['CLUSTER', o.clusterScope ? 'kafka-cluster' : undefined]];
+      const resource: Array<[KafkaResourceType, string | undefined]> = [['TOPIC', o.topic], ['GROUP', o.consumerGroup], ['TRANSACTIONAL_ID', o.transactionalId], ['CLUSTER', o.clusterScope ? 'kafka-cluster' : undefined]];
       const given = resource.filter(([, v]) => v !== undefined);
       if (given.length > 1) throw usageError('at most one of --topic, --consumer-group, --transactional-id, --cluster-scope');
       const cluster = await clusterOf(client, o.cluster);
@@ -122,7 +115,7 @@ export function register(kafka: Command): void {
         params.set('resource_name', given[0][1] as string);
       }
       if (o.prefix) params.set('pattern_type', 'PREFIXED');
-      const list = await client.get<{ data: Acl[] }>(`/kafka/v3/clusters/${encode(cluster)}/acls${params.size ? `?${params}` : ''}`);
+      const list = await client.get<AclList>(`/kafka/v3/clusters/${encode(cluster)}/acls${params.size ? `?${params}` : ''}`);
       await printList(list.data, o, columns, flat);
     }),
   );
@@ -132,12 +125,12 @@ export function register(kafka: Command): void {
       const acls = validated(o);
       const cluster = await clusterOf(client, o.cluster);
       const matching: Acl[] = [];
-      for (const a of acls) matching.push(...(await client.get<{ data: Acl[] }>(`/kafka/v3/clusters/${encode(cluster)}/acls?${query(a)}`)).data);
+      for (const a of acls) matching.push(...(await client.get<AclList>(`/kafka/v3/clusters/${encode(cluster)}/acls?${query(a)}`)).data);
       if (matching.length === 0) throw new CliError('No ACL matches those flags; nothing was deleted');
       if (!o.force && o.output === 'human') for (const m of matching) notice(`  ${m.permission} ${m.operation} on ${m.resource_type}:${m.resource_name} (${m.pattern_type}) for ${m.principal}`);
       await confirm(`Delete ${matching.length} ACL(s)?`, o.force);
       const deleted: Acl[] = [];
-      for (const a of acls) deleted.push(...(await client.request<{ data: Acl[] }>('DELETE', `/kafka/v3/clusters/${encode(cluster)}/acls?${query(a)}`)).body.data);
+      for (const a of acls) deleted.push(...(await client.request<AclList>('DELETE', `/kafka/v3/clusters/${encode(cluster)}/acls?${query(a)}`)).body.data);
       if (o.output === 'human') done(`Deleted ${deleted.length} ACL(s).`);
       else await printList(deleted, o.output, columns, flat);
     }),

@@ -3,6 +3,7 @@ import { enumOption } from '../flag-values.js';
 import { encode, type ApiClient } from '../client.js';
 import { notice } from '../output.js';
 import { withClient } from './shared.js';
+import type { ApiKey, KafkaCluster, RoleBinding, ServiceAccount } from '../../contract/index.js';
 
 /**
  * `keyward kafka cluster broker-config CLUSTER [-o properties|json]` (DESIGN §2, §8): the broker's own
@@ -12,25 +13,6 @@ import { withClient } from './shared.js';
 
 const FORMATS = ['properties', 'json'] as const;
 type BrokerConfigFormat = (typeof FORMATS)[number];
-
-interface Cluster {
-  id: string;
-  metadata: { resource_name: string };
-}
-interface ServiceAccount {
-  id: string;
-  display_name: string;
-}
-interface RoleBinding {
-  id: string;
-  principal: string;
-  role_name: string;
-  crn_pattern: string;
-}
-interface CreatedKey {
-  id: string;
-  spec: { secret: string };
-}
 
 export const brokerServiceAccountName = (cluster: string) => `kafka-broker-${cluster}`;
 
@@ -72,15 +54,17 @@ export function register(cluster: Command): void {
     .action(
       withClient(async (client, id: string, o: { output: BrokerConfigFormat }) => {
         const format = o.output;
-        const found = await client.get<Cluster>(`/cmk/v2/clusters/${encode(id)}`);
+        const found = await client.get<KafkaCluster>(`/cmk/v2/clusters/${encode(id)}`);
         const sa = await brokerServiceAccount(client, found.id);
         await ensureKafkaBroker(client, `User:${sa.id}`, found.metadata.resource_name);
-        const key = await client.post<CreatedKey>('/iam/v2/api-keys', {
+        const key = await client.post<ApiKey>('/iam/v2/api-keys', {
           spec: { resource: { id: found.id }, owner: { id: sa.id }, display_name: 'kafka-broker', description: `Kafka broker credential of ${found.id}` },
         });
-        const properties = brokerProperties({ url: client.url, cluster: found.id, key: key.id, secret: key.spec.secret });
+        // a created key's response is the one that holds its secret
+        const secret = key.spec.secret ?? '';
+        const properties = brokerProperties({ url: client.url, cluster: found.id, key: key.id, secret });
         if (format === 'json') {
-          process.stdout.write(`${JSON.stringify({ ...Object.fromEntries(properties), key: key.id, secret: key.spec.secret, service_account: sa.id }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ ...Object.fromEntries(properties), key: key.id, secret, service_account: sa.id }, null, 2)}\n`);
         } else {
           process.stdout.write(`${properties.map(([name, value]) => `${name}=${value}`).join('\n')}\n`);
         }

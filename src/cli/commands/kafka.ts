@@ -6,14 +6,8 @@ import { countsLine, environmentOf, forceOption, withClient } from './shared.js'
 import { register as registerAcl } from './kafka-acl.js';
 import { enumOption, idOfKindOption } from '../flag-values.js';
 import { AVAILABILITIES, CLUSTER_TYPES, DEFAULT_AVAILABILITY, DEFAULT_CLUSTER_TYPE, PROVIDERS } from '../../contract/enums.js';
+import type { KafkaCluster } from '../../contract/index.js';
 import { register as registerBrokerConfig } from './kafka-broker-config.js';
-
-interface KafkaCluster {
-  id: string;
-  metadata: { created_at: string };
-  spec: { display_name: string; availability: string; cloud: string; region: string; config: { kind: string }; kafka_bootstrap_endpoint: string | null; environment: { id: string } };
-  status: { phase: string };
-}
 
 /** The seed's shape: `{availability,id,name,provider,region,status,type}` plus environment and endpoint. */
 export const flatCluster = (c: KafkaCluster) => ({

@@ -4,11 +4,7 @@ import { CliError, usageError } from '../cli-error.js';
 import { checkContextName, configPath, contextNameFor, currentContext, readConfigFile, saveContext, writeConfigFile } from '../config.js';
 import { ask, isInteractive, readStdin } from '../prompt.js';
 import { notice } from '../output.js';
-
-interface WhoAmI {
-  principal: string;
-  organization: string;
-}
+import type { WhoAmI } from '../../contract/index.js';
 
 /** Secrets never come from flags: the environment, stdin, or a hidden prompt. */
 async function readSecret(fromStdin: boolean | undefined): Promise<string> {

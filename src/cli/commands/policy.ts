@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { usageError } from '../cli-error.js';
 import { notice, printObject, withOutput, type Column, type OutputOptions } from '../output.js';
 import { withClient } from './shared.js';
-import { POLICY_LIMITS, type Policy } from '../../domain/policy.js';
+import { POLICY_LIMITS } from '../../domain/policy.js';
 import { MAX_KEY_LIFETIME } from '../../contract/durations.js';
+import type { Policy, PolicyPatch } from '../../contract/index.js';
 import { durationOption, wholeNumberOption } from '../flag-values.js';
 
 const PATH = '/keyward/v1/policy';
@@ -49,7 +50,7 @@ export function register(program: Command): void {
       .addOption(limited('--rotation-days <n>', 'age in days after which the advisor asks for a rotation (default 90)', 'rotation_days')),
   ).action(
     withClient(async (client, o: UpdateOptions) => {
-      const patch: Partial<Policy> = {};
+      const patch: PolicyPatch = {};
       if (o.maxKeyLifetime !== undefined) patch.max_key_lifetime = o.maxKeyLifetime === NO_LIMIT ? null : o.maxKeyLifetime;
       if (o.requireServiceAccountKeysInProduction !== undefined) patch.require_service_account_keys_in_production = o.requireServiceAccountKeysInProduction;
       if (o.maxKeysPerOwnerResource !== undefined) patch.max_keys_per_owner_resource = o.maxKeysPerOwnerResource;

@@ -5,6 +5,7 @@ import { connect, type ApiClient } from '../client.js';
 import { CliError } from '../cli-error.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { notice, printList, withListOutput, type Column, type ListOutputOptions } from '../output.js';
+import type { LeakResult } from '../../contract/index.js';
 import { ScanPathError, scanPaths, type LeakedSecret, type ScanProgress, type ScanReport, type SkipCounts } from '../../domain/scan/index.js';
 
 /** One line of `keyward scan -o json` (DESIGN §2). `key` is null when it could not be resolved. */
@@ -13,12 +14,6 @@ export interface ScanRow {
   line: number;
   key: string | null;
   masked_secret: string;
-}
-
-/** `POST /keyward/v1/leaks` answers one entry per token sent, in order. */
-interface LeakResult {
-  label: 'true_positive' | 'false_positive';
-  key: string | null;
 }
 
 const BATCH = 500;
@@ -47,6 +42,7 @@ function locationUrl(found: LeakedSecret): string {
  * Sends the secrets found to `/keyward/v1/leaks`: with `dry_run` only to learn their keys, else to
  * disable them. Returns one result per finding, in order.
  */
+/** `POST /keyward/v1/leaks` answers one entry per token sent, in order. */
 async function report(client: ApiClient, findings: LeakedSecret[], disable: boolean): Promise<LeakResult[]> {
   const results: LeakResult[] = [];
   for (let start = 0; start < findings.length; start += BATCH) {

@@ -5,14 +5,9 @@ import { confirm } from '../prompt.js';
 import { countsLine, environmentOf, forceOption, withClient } from './shared.js';
 import { enumOption, idOfKindOption } from '../flag-values.js';
 import { PROVIDERS } from '../../contract/enums.js';
+import type { SchemaRegistryCluster } from '../../contract/index.js';
 
-interface SchemaRegistry {
-  id: string;
-  spec: { display_name: string; cloud: string; region: string; http_endpoint: string | null; environment: { id: string } };
-  status: { phase: string };
-}
-
-const flat = (c: SchemaRegistry) => ({
+const flat = (c: SchemaRegistryCluster) => ({
   id: c.id,
   name: c.spec.display_name,
   provider: c.spec.cloud.toLowerCase(),
@@ -21,7 +16,7 @@ const flat = (c: SchemaRegistry) => ({
   status: c.status.phase,
   environment: c.spec.environment.id,
 });
-const columns: Column<SchemaRegistry>[] = [
+const columns: Column<SchemaRegistryCluster>[] = [
   ['ID', (c) => c.id, { priority: 0, kind: 'id' }],
   ['Name', (c) => c.spec.display_name, { priority: 1 }],
   ['Provider', (c) => c.spec.cloud.toLowerCase(), { priority: 3, kind: 'id' }],
@@ -46,7 +41,7 @@ export function register(program: Command): void {
   ).action(
     withClient(async (client, name: string, o: { cloud: string; region: string; endpoint?: string; environment?: string } & OutputOptions) => {
       const env = environmentOf(client, o.environment);
-      const created = await client.post<SchemaRegistry>('/srcm/v2/clusters', {
+      const created = await client.post<SchemaRegistryCluster>('/srcm/v2/clusters', {
         spec: { display_name: name, cloud: o.cloud, region: o.region, http_endpoint: o.endpoint, environment: env ? { id: env } : undefined },
       });
       await printObject(created, o.output, columns, flat);
@@ -55,13 +50,13 @@ export function register(program: Command): void {
 
   withListOutput(cluster.command('list').description('List Schema Registry clusters').addOption(idOfKindOption('--environment <env>', 'only this environment', 'environment'))).action(
     withClient(async (client, o: { environment?: string } & ListOutputOptions) => {
-      await printList(await client.listAll<SchemaRegistry>('/srcm/v2/clusters', { environment: o.environment }), o, columns, flat);
+      await printList(await client.listAll<SchemaRegistryCluster>('/srcm/v2/clusters', { environment: o.environment }), o, columns, flat);
     }),
   );
 
   withOutput(cluster.command('describe <id>').description('Describe a Schema Registry cluster')).action(
     withClient(async (client, id: string, o: OutputOptions) => {
-      await printObject(await client.get<SchemaRegistry>(`/srcm/v2/clusters/${encode(id)}`), o.output, columns, flat);
+      await printObject(await client.get<SchemaRegistryCluster>(`/srcm/v2/clusters/${encode(id)}`), o.output, columns, flat);
     }),
   );
 

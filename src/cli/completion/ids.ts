@@ -1,32 +1,26 @@
 import { ApiClient, resolveConnection } from '../client.js';
 import { readConfigFile } from '../config.js';
 import { escapeForTerminal } from '../terminal-text.js';
+import type { ApiKey, Environment, KafkaCluster, ListOf, RoleBinding, SchemaRegistryCluster, ServiceAccount, User } from '../../contract/index.js';
 
 /** A completion candidate: the word, and a few words about it for shells that show them. */
 export type Candidate = [word: string, description: string];
-
-interface Page<T> {
-  data: T[];
-}
 
 /** One page (the first 100) is enough to complete from, and keeps a TAB quick on a large organization. */
 const PAGE = '?page_size=100';
 
 async function page<T>(client: ApiClient, path: string, describe: (item: T) => Candidate): Promise<Candidate[]> {
-  return (await client.get<Page<T>>(path + PAGE)).data.map(describe);
+  return (await client.get<ListOf<T>>(path + PAGE)).data.map(describe);
 }
 
-type Named = { id: string; display_name: string };
-type Cluster = { id: string; spec: { display_name: string } };
-
 const fromServer: Record<string, (client: ApiClient) => Promise<Candidate[]>> = {
-  environment: (c) => page<Named & { stage: string }>(c, '/org/v2/environments', (e) => [e.id, `${e.display_name} (${e.stage})`]),
-  'kafka-cluster': (c) => page<Cluster>(c, '/cmk/v2/clusters', (k) => [k.id, k.spec.display_name]),
-  'schema-registry-cluster': (c) => page<Cluster>(c, '/srcm/v2/clusters', (s) => [s.id, s.spec.display_name]),
-  user: (c) => page<{ id: string; email: string }>(c, '/iam/v2/users', (u) => [u.id, u.email]),
-  'service-account': (c) => page<Named>(c, '/iam/v2/service-accounts', (sa) => [sa.id, sa.display_name]),
-  'api-key': (c) => page<{ id: string; spec: { description: string } }>(c, '/iam/v2/api-keys', (k) => [k.id, k.spec.description]),
-  'role-binding': (c) => page<{ id: string; principal: string; role_name: string }>(c, '/iam/v2/role-bindings', (b) => [b.id, `${b.role_name} for ${b.principal}`]),
+  environment: (c) => page<Environment>(c, '/org/v2/environments', (e) => [e.id, `${e.display_name} (${e.stage})`]),
+  'kafka-cluster': (c) => page<KafkaCluster>(c, '/cmk/v2/clusters', (k) => [k.id, k.spec.display_name]),
+  'schema-registry-cluster': (c) => page<SchemaRegistryCluster>(c, '/srcm/v2/clusters', (s) => [s.id, s.spec.display_name]),
+  user: (c) => page<User>(c, '/iam/v2/users', (u) => [u.id, u.email]),
+  'service-account': (c) => page<ServiceAccount>(c, '/iam/v2/service-accounts', (sa) => [sa.id, sa.display_name]),
+  'api-key': (c) => page<ApiKey>(c, '/iam/v2/api-keys', (k) => [k.id, k.spec.description]),
+  'role-binding': (c) => page<RoleBinding>(c, '/iam/v2/role-bindings', (b) => [b.id, `${b.role_name} for ${b.principal}`]),
   /** What an API key is for: a Kafka or Schema Registry cluster, or `cloud` (keyward's own API). */
   resource: async (c) => [['cloud', "keyward's management API"], ...(await fromServer['kafka-cluster']!(c)), ...(await fromServer['schema-registry-cluster']!(c))],
 };

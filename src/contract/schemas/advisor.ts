@@ -24,7 +24,7 @@ export type PolicyPatch = Static<typeof PolicyPatch>;
 export const Finding = Type.Object({
   id: Type.String(),
   rule: Type.String(),
-  severity: Type.String(),
+  severity: Type.Union(SEVERITIES.map((severity) => Type.Literal(severity))),
   subject: Type.String(),
   message: Type.String(),
   remediation: Type.String({ description: 'A runnable keyward command' }),

@@ -1,8 +1,8 @@
 /** The audit log's read side (`/keyward/v1/audit-events`, DESIGN §4): events, pages, verification and checkpoints. */
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AUDIT_LIMIT } from '../audit-paging.js';
 
-/** The most events one page of `GET /keyward/v1/audit-events` holds. */
-export const MAX_AUDIT_LIMIT = 1000;
+export { MAX_AUDIT_LIMIT };
 
 /** A CloudEvent as stored: every top-level field listed; `data` is already free of secrets. */
 export const CloudEvent = Type.Object({
@@ -20,6 +20,27 @@ export const CloudEvent = Type.Object({
   keywardhash: Type.String(),
 });
 export type AuditEvent = Static<typeof CloudEvent>;
+
+/**
+ * The fields the server writes into a CloudEvent's `data` (DESIGN §4), for readers such as
+ * `audit-log list`: the wire schema leaves `data` free-form, so read it through this type. Every
+ * event has a method, a resource and a result; the rest only where they apply (an authenticated
+ * principal or key, an authorization decision, an aggregate, the request's details and client).
+ */
+export type AuditEventData = {
+  methodName: string;
+  resourceName: string;
+  result: { status: string; reason?: string };
+  authenticationInfo?: { principal: string | null; metadata: { identifier?: string; mechanism?: string } };
+  authorizationInfo?: Record<string, unknown>;
+  /** An aggregated event: how many requests it accounts for, and the first and last of them. */
+  count?: number;
+  firstTime?: string;
+  lastTime?: string;
+  /** The method's details (ids and counts): what a management event is about. */
+  request?: unknown;
+  requestMetadata?: { clientAddress: string | null; requestId: string | null; userAgent: string | null };
+};
 
 export const AuditEventList = Type.Object({
   api_version: Type.String(),

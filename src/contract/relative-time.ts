@@ -1,3 +1,7 @@
+/**
+ * How times are shown, the same in the CLI and the web console: RFC 3339 to the second, relative
+ * times for people (`3 min ago`, `in 6 days`), and machine output with every time in one format.
+ */
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
