@@ -4,6 +4,7 @@ export * from './durations.js';
 export * from './times.js';
 export * from './relative-time.js';
 export * from './ids.js';
+export * from '../domain/principal.js';
 export * from './audit-target.js';
 export * from './usage-summary.js';
 export * from './access-check.js';

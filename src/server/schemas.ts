@@ -1,8 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
 
-/** For the routes written while the schemas moved (access-check, usage-summary, kafka-brokers): import these from the contract. */
-export { ErrorBody, IdParams } from '../contract/index.js';
-
 /** Server-only schema transforms: how a route's body schema treats fields it does not define. The schemas themselves are the contract's (src/contract/schemas). */
 type JsonSchema = { [keyword: string]: unknown };
 

@@ -11,7 +11,7 @@ import { paths } from '../routes';
 import { AclsPanel } from './access-acls';
 import { RoleBindingsPanel } from './access-bindings';
 import { AccessCheckPanel } from './access-check';
-import { principalOf } from '../../../src/domain/principal';
+import { principalOf } from '../../../src/contract/index';
 
 interface AccessContext {
   organization: string;

@@ -9,7 +9,7 @@ import { StatusBadge } from '../components/status-badge';
 import { RelativeTime } from '../components/time';
 import type { ApiKey, KafkaCluster } from '../keys/types';
 import { paths } from '../routes';
-import { principalOf } from '../../../src/domain/principal';
+import { principalOf } from '../../../src/contract/index';
 
 /** What a principal holds: its keys, its role bindings, its ACLs on every Kafka cluster (each list may fail alone). */
 export interface Holdings {

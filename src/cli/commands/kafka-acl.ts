@@ -11,6 +11,7 @@ import { isKeywardError } from '../../domain/errors.js';
 import { ID_PREFIXES } from '../../contract/ids.js';
 import type { KafkaResourceType } from '../../contract/enums.js';
 import type { Acl, AclList, KafkaCluster } from '../../contract/index.js';
+import { principalOf } from '../../domain/principal.js';
 
 const flat = (a: Acl) => ({ principal: a.principal, permission: a.permission, operation: a.operation, resource_type: a.resource_type, resource_name: a.resource_name, pattern_type: a.pattern_type });
 const columns: Column<Acl>[] = [
@@ -107,7 +108,7 @@ export function register(kafka: Command): void {
       const params = new URLSearchParams();
       if (o.allow) params.set('permission', 'ALLOW');
       if (o.deny) params.set('permission', 'DENY');
-      if (o.serviceAccount) params.set('principal', `User:${o.serviceAccount}`);
+      if (o.serviceAccount) params.set('principal', principalOf(o.serviceAccount));
       if (o.principal) params.set('principal', o.principal);
       if (ops[0]) params.set('operation', ops[0].toUpperCase());
       if (given[0]) {

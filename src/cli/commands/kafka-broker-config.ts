@@ -4,6 +4,7 @@ import { encode, type ApiClient } from '../client.js';
 import { notice } from '../output.js';
 import { withClient } from './shared.js';
 import type { ApiKey, KafkaCluster, RoleBinding, ServiceAccount } from '../../contract/index.js';
+import { principalOf } from '../../domain/principal.js';
 
 /**
  * `keyward kafka cluster broker-config CLUSTER [-o properties|json]` (DESIGN §2, §8): the broker's own
@@ -56,7 +57,7 @@ export function register(cluster: Command): void {
         const format = o.output;
         const found = await client.get<KafkaCluster>(`/cmk/v2/clusters/${encode(id)}`);
         const sa = await brokerServiceAccount(client, found.id);
-        await ensureKafkaBroker(client, `User:${sa.id}`, found.metadata.resource_name);
+        await ensureKafkaBroker(client, principalOf(sa.id), found.metadata.resource_name);
         const key = await client.post<ApiKey>('/iam/v2/api-keys', {
           spec: { resource: { id: found.id }, owner: { id: sa.id }, display_name: 'kafka-broker', description: `Kafka broker credential of ${found.id}` },
         });

@@ -19,6 +19,7 @@
 import { errors } from '../errors.js';
 import { ID_PATTERNS } from '../id-patterns.js';
 import { maskSecretsInText } from '../mask-secrets.js';
+import { principalOf } from '../principal.js';
 
 export const KAFKA_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const;
 export type KafkaResourceType = (typeof KAFKA_RESOURCE_TYPES)[number];
@@ -316,7 +317,7 @@ export function aclsFromFlags(flags: AclFlags): KafkaAcl[] {
   if (hasServiceAccount && !flags.serviceAccount!.startsWith('sa-')) {
     throw errors.invalid('failed to parse service account id: ensure service account id begins with "sa-"');
   }
-  const principal = hasServiceAccount ? `User:${flags.serviceAccount}` : flags.principal;
+  const principal = hasServiceAccount ? principalOf(flags.serviceAccount ?? '') : flags.principal;
 
   const resources: Array<{ type: KafkaResourceType; name: string }> = [];
   if (flags.topic !== undefined) resources.push({ type: 'TOPIC', name: flags.topic });

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { AccessCheckQuerySchema, AccessCheckSchema } from '../../contract/access-check.js';
 import { ctx } from '../plugins/authentication.js';
-import { ErrorBody } from '../schemas.js';
+import { ErrorBody } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 
 /** `GET /keyward/v1/access/check?principal=&operation=&resource_type=&resource_name=&cluster=`: the data plane's answer, asked ahead (DESIGN §3). */

@@ -2,7 +2,7 @@ import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { KafkaBrokersSchema } from '../../contract/kafka-brokers.js';
 import { ctx } from '../plugins/authentication.js';
-import { ErrorBody, IdParams } from '../schemas.js';
+import { ErrorBody, IdParams } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 
 /** `GET /keyward/v1/kafka/clusters/{id}/brokers` (DESIGN §8): the brokers' sync state, for anyone who may read the cluster. */

@@ -4,7 +4,7 @@ import { UsageQuerySchema, UsageSummarySchema, type UsageSummaryBody } from '../
 import { rfc3339Seconds } from '../../domain/usage.js';
 import type { UsageSummary } from '../../services/usage/usage-summary.js';
 import { ctx } from '../plugins/authentication.js';
-import { ErrorBody } from '../schemas.js';
+import { ErrorBody } from '../../contract/index.js';
 import { security, type RouteDeps } from './route-deps.js';
 
 const bucketsOf = (buckets: UsageSummary['buckets']) => buckets.map((b) => ({ start: rfc3339Seconds(b.start), counts: b.counts }));
