@@ -146,6 +146,18 @@ describe.each(DIALECTS)('console sessions on $name', ({ name, skip, create }) =>
     expect(failures[0]!.data.result.status).toBe('UNAUTHENTICATED');
   });
 
+  it.skipIf(skip)(`shares HTTP Basic's brute-force guard: an address guessing a key's secret is blocked, the owner elsewhere is not (${name})`, async () => {
+    const account = await serviceAccountCloudKey('guessed');
+    const attempt = (secret: string, remoteAddress: string) => inject({ method: 'POST', url: '/keyward/v1/sessions', payload: { key: account.key, secret }, remoteAddress });
+    for (let i = 0; i < 10; i++) expectError(await attempt(`kw_guess-${i}`, '127.0.0.9'), 401, 'user_unauthenticated');
+    const blocked = await attempt(account.secret, '127.0.0.9');
+    expectError(blocked, 429, 'too_many_requests');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.headers['set-cookie']).toBeUndefined();
+    const owner = await attempt(account.secret, '127.0.0.1');
+    expect(owner.statusCode, owner.body).toBe(201);
+  });
+
   it.skipIf(skip)(`ends a session after 30 minutes without a request, clearing its cookie (${name})`, async () => {
     const session = await login();
     clock.advance(29 * MINUTE);
@@ -258,3 +270,18 @@ describe.each(DIALECTS)('console sessions on $name', ({ name, skip, create }) =>
   });
 });
 
+describe('the session cookie over HTTPS', () => {
+  it('is Secure when the public URL is https', async () => {
+    const db = await DIALECTS[0]!.create();
+    const runtime = await createRuntime({ ...db.options, publicUrl: 'https://keyward.example', bootstrap: true, lock: true, masterKey: MASTER_KEY });
+    try {
+      const admin = runtime.bootstrapped as BootstrapResult;
+      const res = await runtime.app.inject({ method: 'POST', url: '/keyward/v1/sessions', payload: { key: admin.key, secret: admin.secret } });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(String(res.headers['set-cookie'])).toMatch(/^keyward_session=kws_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    } finally {
+      await runtime.close();
+      await db.drop();
+    }
+  });
+});
