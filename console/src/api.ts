@@ -92,7 +92,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!response.ok) {
     const error = await errorOf(response);
-    if (response.status === 401 && !options.expectUnauthenticated) onUnauthenticated();
+    // a 401, or a CSRF refusal (the cookie now holds another session, signed in from another tab), ends this page's session
+    const sessionGone = response.status === 401 || (response.status === 403 && error.message.includes('X-CSRF-Token'));
+    if (sessionGone && !options.expectUnauthenticated) onUnauthenticated();
     throw error;
   }
   if (response.status === 204) return undefined as T;

@@ -44,12 +44,10 @@ export function App() {
   if (state.phase === 'signed-out') return <LoginPage ended={state.ended} onSignedIn={(session) => setState({ phase: 'signed-in', session })} />;
   const context = {
     session: state.session,
+    /** Shows the login page once the session has ended; a failure (the session may still be open) rejects to the caller. */
     async logout() {
-      try {
-        await logout();
-      } finally {
-        setState({ phase: 'signed-out', ended: false });
-      }
+      await logout();
+      setState({ phase: 'signed-out', ended: false });
     },
   };
   return (

@@ -1,7 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { ConsoleSession } from '../../src/contract/index';
-import { request, setCsrfToken } from './api';
+import { ApiError, request, setCsrfToken } from './api';
 
 /** The console's session as the server describes it (DESIGN §10); the cookie itself is HttpOnly. */
 export type Session = ConsoleSession;
@@ -27,12 +27,14 @@ export async function login(key: string, secret: string): Promise<Session> {
   return session;
 }
 
+/** Ends the session; resolves once it has ended (also when it had ended already), rejects when it may still be open. */
 export async function logout(): Promise<void> {
   try {
     await request<void>('DELETE', `${SESSIONS}/current`, { expectUnauthenticated: true });
-  } finally {
-    setCsrfToken(null);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
   }
+  setCsrfToken(null);
 }
 
 export interface SessionContextValue {

@@ -1,13 +1,20 @@
-import { SECRET_LENGTH, SECRET_PREFIX, isWellFormedSecret, maskSecret } from './secret-format.js';
+import { SECRET_LENGTH, SECRET_PREFIX, SESSION_TOKEN_PREFIX, SESSION_TOKEN_SHAPE, isWellFormedSecret, maskSecret, maskSessionToken } from './secret-format.js';
 
 /**
  * Masks every keyward secret (the `kw_` prefix, 61 characters of `[0-9A-Za-z]`, a valid checksum)
  * found anywhere in free text, as `kw_abcd********wxyz` — the form `keyward scan` prints as
- * `masked_secret`. Unlike the scanner it needs no word boundary: a secret pasted against other text
+ * `masked_secret`; and every console session token (`kws_` and 43 base64url characters) as
+ * `kws_abcd********`. Unlike the scanner it needs no word boundary: a secret pasted against other text
  * (`namekw_…`, `kw_…suffix`) is still a secret. Text without a secret is returned unchanged (the same
- * string), and masking is idempotent: the mask holds `*`, which no secret contains.
+ * string), and masking is idempotent: the mask holds `*`, which no secret or token contains.
  */
 export function maskSecretsInText(text: string): string {
+  const masked = maskApiSecrets(text);
+  // a console session token (kws_…) pasted into text is hidden the same way
+  return masked.includes(SESSION_TOKEN_PREFIX) ? masked.replace(SESSION_TOKEN_SHAPE, maskSessionToken) : masked;
+}
+
+function maskApiSecrets(text: string): string {
   let at = text.indexOf(SECRET_PREFIX);
   if (at === -1) return text;
   let out = '';

@@ -42,3 +42,12 @@ export function isWellFormedSecret(candidate: string): boolean {
 export function maskSecret(secret: string): string {
   return `${secret.slice(0, 7)}${'*'.repeat(8)}${secret.slice(-4)}`;
 }
+
+/** A web console session token (session-token.ts): `kws_` and 43 base64url characters (256 bits). */
+export const SESSION_TOKEN_PREFIX = 'kws_';
+export const SESSION_TOKEN_SHAPE = /kws_[A-Za-z0-9_-]{43}/g;
+
+/** `kws_abcd********`: the token's first four characters, the rest hidden. */
+export function maskSessionToken(token: string): string {
+  return `${token.slice(0, 8)}${'*'.repeat(8)}`;
+}

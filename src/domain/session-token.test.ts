@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskSecretsInText } from './mask-secrets.js';
 import { csrfTokenMatches, csrfTokenOf, isWellFormedSessionToken, newSessionId, newSessionToken, sessionTokenHash } from './session-token.js';
 
 describe('session tokens', () => {
@@ -30,5 +31,13 @@ describe('session tokens', () => {
 
   it('have public ids unrelated to the token', () => {
     expect(newSessionId()).toMatch(/^ses-[A-Za-z0-9_-]{12}$/);
+  });
+
+  it('are masked in free text like API secrets', () => {
+    const token = newSessionToken();
+    const masked = maskSecretsInText(`pasted ${token}, and again:${token}end`);
+    expect(masked).not.toContain(token.slice(8));
+    expect(masked).toBe(`pasted ${token.slice(0, 8)}********, and again:${token.slice(0, 8)}********end`);
+    expect(maskSecretsInText(masked)).toBe(masked);
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { SESSION_TOKEN_PREFIX, SESSION_TOKEN_SHAPE } from './secret-format.js';
 import { digestsEqual, hashSecret } from './secrets.js';
 
 /**
@@ -10,11 +11,10 @@ import { digestsEqual, hashSecret } from './secrets.js';
 export const SESSION_COOKIE = 'keyward_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const PREFIX = 'kws_';
-const SHAPE = /^kws_[A-Za-z0-9_-]{43}$/;
+const SHAPE = new RegExp(`^${SESSION_TOKEN_SHAPE.source}$`);
 
 export function newSessionToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
+  return SESSION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
 export function isWellFormedSessionToken(value: string): boolean {

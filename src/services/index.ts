@@ -108,7 +108,7 @@ export function createServices(base: Omit<ServiceDeps, 'authz'>, dataPlane: Data
     metrics,
     authenticate,
     /** The web console's sessions (`/keyward/v1/sessions`), an alternative to HTTP Basic. */
-    sessions: createSessionService({ db: deps.db, clock: deps.clock, audit: deps.audit, changes: deps.changes, organizationId: deps.organizationId, authenticate, lookup: createKeyLookup(deps.db) }),
+    sessions: createSessionService({ db: deps.db, clock: deps.clock, audit: deps.audit, changes: deps.changes, organizationId: deps.organizationId, authenticate, lookup: createKeyLookup(deps.db), touchLastUsed: (id) => lastUsed.touch(id) }),
     environments: createEnvironmentService(deps),
     kafkaClusters,
     schemaRegistries: createClusterService(deps, 'schema-registry'),

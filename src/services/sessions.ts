@@ -1,10 +1,11 @@
 import { organizationCrn } from '../domain/crn.js';
-import { checkKeyState } from '../domain/kafka/login-check.js';
+import { isExpired } from '../domain/kafka/login-check.js';
 import { csrfTokenOf, isWellFormedSessionToken, newSessionId, newSessionToken, sessionTokenHash } from '../domain/session-token.js';
 import { sessionsRepo, type ConsoleSessionRow } from '../store/repositories/sessions.js';
 import { applyChange } from './change.js';
 import type { Actor, CallContext, RequestMetadata, ServiceDeps } from './context.js';
 import type { ManagementAuth } from './management-auth.js';
+import { revocationReason } from './session-revocation.js';
 import type { KeyLookup, KeyRecord } from './verify/key-record.js';
 import { principalOf } from '../domain/principal.js';
 
@@ -21,6 +22,8 @@ export interface SessionDeps extends Pick<ServiceDeps, 'db' | 'clock' | 'audit' 
   authenticate: ManagementAuth;
   /** The key's current record: its and its owner's state decide, on every request, whether the session lives. */
   lookup: KeyLookup;
+  /** A request made with a session is a use of its key (`last_used`, written at most once a minute). */
+  touchLastUsed: (apiKeyId: string) => void;
 }
 
 /** What a login answers (the token goes into the cookie only). */
@@ -51,9 +54,9 @@ function endReason(row: ConsoleSessionRow, key: KeyRecord | undefined, now: Date
   if (Date.parse(row.last_seen_at) + SESSION_IDLE_MS <= now.getTime()) return 'the session was idle for 30 minutes';
   if (key === undefined || key.ownerId !== row.owner_id) return 'its API key was deleted';
   if (key.resourceKind !== 'cloud') return 'its API key is not a cloud key';
-  const check = checkKeyState(key, () => now);
-  if (check.result === 'DISABLED') return check.disabled === 'key' ? 'its API key is disabled' : `the owner ${key.ownerId} is disabled`;
-  if (check.result === 'EXPIRED') return 'its API key expired';
+  const revoked = revocationReason({ keyStatus: key.status, ownerStatus: key.ownerStatus === 'DELETED' ? null : key.ownerStatus, ownerId: key.ownerId });
+  if (revoked !== undefined) return revoked;
+  if (isExpired(key.expiresAt, now)) return 'its API key expired';
   return undefined;
 }
 
@@ -89,13 +92,13 @@ export function createSessionService(deps: SessionDeps) {
         created_at: now.toISOString(),
         last_seen_at: now.toISOString(),
         expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
-        client_address: request.clientAddress,
       };
       await sessionsRepo.deleteEnded(deps.db, row.created_at, new Date(now.getTime() - SESSION_IDLE_MS).toISOString());
       await applyChange(deps, { actor, request, mechanism: MECHANISM }, async ({ trx, audit }) => {
-        const older = (await sessionsRepo.ofKey(trx, actor.apiKeyId)).slice(SESSIONS_PER_KEY - 1).map((s) => s.id);
-        await sessionsRepo.deleteMany(trx, older);
         await sessionsRepo.insert(trx, row);
+        // trimmed after the insert: two logins at once each see the other's row, and both trim to the cap
+        const older = (await sessionsRepo.ofKey(trx, actor.apiKeyId)).slice(SESSIONS_PER_KEY).map((s) => s.id);
+        await sessionsRepo.deleteMany(trx, older);
         audit({ method: 'keyward.CreateSession', subject, details: { session: row.id, expires_at: row.expires_at, ...(older.length > 0 ? { ended: older } : {}) } });
       });
       return { token, csrfToken: csrfTokenOf(token), principal: actor.principal, expiresAt: row.expires_at };
@@ -114,6 +117,7 @@ export function createSessionService(deps: SessionDeps) {
         return undefined;
       }
       if (now.getTime() - Date.parse(row.last_seen_at) >= SESSION_TOUCH_MS) await sessionsRepo.touch(deps.db, row.id, now.toISOString());
+      deps.touchLastUsed(row.api_key_id);
       return { id: row.id, ctx: { actor: actorOf(row), request, mechanism: MECHANISM }, csrfToken: csrfTokenOf(token), expiresAt: row.expires_at };
     },
 

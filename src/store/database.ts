@@ -204,7 +204,6 @@ export interface ConsoleSessionsTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
-  client_address: string;
 }
 
 export interface Database {

@@ -269,7 +269,7 @@ describe.skipIf(!chromiumInstalled)('the web console in Chromium (SQLite)', () =
     await screenshot(page, 'kafka-broker');
   });
 
-  it('refuses a request with the stolen session cookie but no X-CSRF-Token, and changes nothing', { timeout: 30_000 }, async () => {
+  it('refuses a change that carries the session cookie but no X-CSRF-Token (a stolen or forged request), and changes nothing', { timeout: 30_000 }, async () => {
     const cookie = (await sessionCookie(context)).value;
     // the cookie alone reads (GET needs no token)...
     expect((await withCookie(`${server.url}/iam/v2/api-keys/${rotated.key}`, cookie)).status).toBe(200);

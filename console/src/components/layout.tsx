@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { NAVIGATION, paths } from '../routes';
 import { useSession } from '../session';
+import { useSubmit } from '../hooks/use-submit';
+import { ErrorNotice } from './notice';
 
 function isCurrent(path: string, current: string): boolean {
   if (path === paths.overview) return current === paths.overview || current === '/console';
@@ -12,6 +14,7 @@ function isCurrent(path: string, current: string): boolean {
 export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const { session, logout } = useSession();
+  const { busy, error, run } = useSubmit();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
@@ -36,11 +39,16 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <span class="principal" title="Signed in as">
             {session.principal}
           </span>
-          <button type="button" class="button button-small" onClick={() => void logout()}>
-            Log out
+          <button type="button" class="button button-small" disabled={busy} onClick={() => void run(logout)}>
+            {busy ? 'Logging out…' : 'Log out'}
           </button>
         </div>
       </header>
+      {error !== null && (
+        <div class="logout-error">
+          <ErrorNotice error={error} title="Not logged out: the session is still open" />
+        </div>
+      )}
       <main id="main" tabIndex={-1}>
         {children}
       </main>

@@ -30,7 +30,7 @@ export function LoginPage({ onSignedIn, ended }: { onSignedIn: (session: Session
 
   return (
     <main id="main" class="login">
-      <form class="login-form" onSubmit={(event) => void submit(event)} aria-labelledby="login-title">
+      <form class="login-form" method="post" onSubmit={(event) => void submit(event)} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to keyward</h1>
         <p class="hint">Use a cloud API key and its secret (an OrganizationAdmin's, or any cloud key: you see what its owner may see).</p>
         {ended && <p class="notice notice-warning" role="status">Your session ended. Sign in again.</p>}

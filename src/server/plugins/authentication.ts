@@ -48,10 +48,19 @@ export function basicCredentials(header: string | undefined): { key: string; sec
 /** Methods that change nothing: the only ones a session cookie may send without its CSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The console session token of the request's cookie, if it sends one. */
+const SESSION_COOKIE_PAIR = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=`, 'g');
+
+/**
+ * The console session token of the request's cookie, if it sends one. A request with two session
+ * cookies (one planted by a sibling subdomain for a narrower path, say) gets '' — no session at all —
+ * rather than whichever comes first.
+ */
 export function sessionCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
-  return header === undefined ? undefined : parseCookies(header)[SESSION_COOKIE];
+  if (header === undefined) return undefined;
+  const token = parseCookies(header)[SESSION_COOKIE];
+  if (token === undefined) return undefined;
+  return (header.match(SESSION_COOKIE_PAIR)?.length ?? 0) > 1 ? '' : token;
 }
 
 /** The session cookie's attributes (DESIGN §10); `Secure` when the console is served over HTTPS. */
@@ -75,20 +84,21 @@ export interface ManagementAuthOptions {
  * preHandler for management routes: HTTP Basic with a `cloud` key, or, for a request without an
  * `Authorization` header, the console's session cookie (Basic wins when both are sent). With the
  * cookie, a request that changes state must carry the session's `X-CSRF-Token` (compared in constant
- * time), else 403; a cookie whose session has ended is cleared and answered 401.
+ * time), else 403; a cookie whose session has ended (or two session cookies) is cleared and answered 401.
  */
 export function managementAuthentication(options: ManagementAuthOptions) {
   async function withSession(request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
-    const session = await options.sessions.resume(token, requestMetadata(request));
-    if (!session) {
-      reply.header('Set-Cookie', clearedSessionCookie(options.secureCookies || request.protocol === 'https'));
-      throw errors.unauthenticated('The console session has ended; log in again');
-    }
+    // checked first, from the token alone: a refused request reads and writes nothing
     if (!SAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (typeof presented !== 'string' || !csrfTokenMatches(token, presented)) {
         throw errors.forbidden('A console request that changes something must send its session\'s X-CSRF-Token header');
       }
+    }
+    const session = await options.sessions.resume(token, requestMetadata(request));
+    if (!session) {
+      reply.header('Set-Cookie', clearedSessionCookie(options.secureCookies || request.protocol === 'https'));
+      throw errors.unauthenticated('The console session has ended; log in again');
     }
     request.callContext = session.ctx;
     request.consoleSession = session;

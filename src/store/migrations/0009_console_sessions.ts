@@ -20,9 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('last_seen_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-    .addColumn('client_address', 'varchar(64)', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('console_sessions_api_key').on('console_sessions').columns(['api_key_id', 'created_at']).execute();
+  await db.schema.createIndex('console_sessions_owner').on('console_sessions').column('owner_id').execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
