@@ -22,11 +22,15 @@ const ROUTES: Record<string, string[]> = {
   '/keyward/v1/api-keys/{id}/disable': ['post'],
   '/keyward/v1/api-keys/{id}/enable': ['post'],
   '/keyward/v1/whoami': ['get'],
+  '/keyward/v1/sessions': ['post'],
+  '/keyward/v1/sessions/current': ['delete', 'get'],
   '/healthz': ['get'],
   '/readyz': ['get'],
   '/openapi.json': ['get'],
 };
-const UNAUTHENTICATED = new Set(['/healthz', '/readyz', '/openapi.json']);
+const UNAUTHENTICATED = new Set(['/healthz', '/readyz', '/openapi.json', '/keyward/v1/sessions']);
+/** The console's own session routes take the session cookie only. */
+const SESSION_ONLY = new Set(['/keyward/v1/sessions/current']);
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 describe.each(DIALECTS)('system routes on $name', ({ name, skip, create }) => {
@@ -97,12 +101,13 @@ describe.each(DIALECTS)('system routes on $name', ({ name, skip, create }) => {
     expectError(await h.call({ method: 'GET', url: `/iam/v2/api-keys/${'A'.repeat(200)}` }), 400, 'bad_request', 'A path parameter is too long');
   });
 
-  it.skipIf(skip)('publishes an OpenAPI document listing every route, with Basic auth on the management routes', async () => {
+  it.skipIf(skip)("publishes an OpenAPI document listing every route, with Basic auth or the console's session cookie on the management routes", async () => {
     const res = await h.call({ method: 'GET', url: '/openapi.json', auth: null });
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { security?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'keyward_session' });
     for (const [path, methods] of Object.entries(ROUTES)) {
       const item = doc.paths[path];
       expect(item, `${path} is missing from /openapi.json`).toBeDefined();
@@ -111,7 +116,8 @@ describe.each(DIALECTS)('system routes on $name', ({ name, skip, create }) => {
       for (const method of methods) {
         const security = item![method]!.security;
         if (UNAUTHENTICATED.has(path)) expect(security, `${method} ${path}`).toBeUndefined();
-        else expect(security, `${method} ${path}`).toEqual([{ basicAuth: [] }]);
+        else if (SESSION_ONLY.has(path)) expect(security, `${method} ${path}`).toEqual([{ sessionCookie: [] }]);
+        else expect(security, `${method} ${path}`).toEqual([{ basicAuth: [] }, { sessionCookie: [] }]);
       }
     }
   });
