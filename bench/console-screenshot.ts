@@ -9,12 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { launchChromium, signIn } from './console-browser.js';
 import { call, createKey, seedWorkflow, verify } from './console-seed.js';
-import { cleanup, startKeyward } from './processes.js';
+import { cleanup, runMain, startKeyward } from './processes.js';
 
 const OUTPUT = resolve(import.meta.dirname, '../../docs/images/console-keys.png');
 
 async function main(): Promise<void> {
-  cleanup.installSignalHandlers();
   const server = await startKeyward(cleanup.tempDir('screenshot'));
   if (server.admin === undefined) throw new Error('the server printed no admin key');
   const admin = server.admin;
@@ -52,8 +51,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(async (error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  await cleanup.all();
-  process.exit(1);
-});
+runMain(main);

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { launchChromium, signIn } from './console-browser.js';
 import { call, createKey, seedWorkflow, type Credentials } from './console-seed.js';
-import { cleanup, startKeyward } from './processes.js';
+import { cleanup, runMain, startKeyward } from './processes.js';
 
 const RESULTS = resolve(import.meta.dirname, '../../bench/results');
 const ASSETS = resolve(import.meta.dirname, '../console/assets');
@@ -71,7 +71,6 @@ function bundle(): { files: Array<{ file: string; bytes: number; gzipBytes: numb
 }
 
 async function main(): Promise<void> {
-  cleanup.installSignalHandlers();
   const server = await startKeyward(cleanup.tempDir('console'));
   if (server.admin === undefined) throw new Error('the server printed no admin key');
   const admin = server.admin;
@@ -117,8 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(async (error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  await cleanup.all();
-  process.exit(1);
-});
+runMain(main);

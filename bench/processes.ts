@@ -91,6 +91,19 @@ function first<T>(set: Set<T>): T | undefined {
 
 export const cleanup = new Cleanup();
 
+/**
+ * Runs a benchmark script's `main`: what it started is cleaned up on a signal, and when `main`
+ * fails its error is printed, everything is cleaned up and the process exits 1.
+ */
+export function runMain(main: () => Promise<void>): void {
+  cleanup.installSignalHandlers();
+  main().catch(async (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    await cleanup.all();
+    process.exit(1);
+  });
+}
+
 export interface Child {
   url: string;
   pid: number;
