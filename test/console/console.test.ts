@@ -341,6 +341,33 @@ describe.skipIf(!chromiumInstalled)('the web console in Chromium (SQLite)', () =
     await page.setViewportSize({ width: WIDTHS[0], height: 800 });
   });
 
+  it('works from the keyboard: skip link, a dialog opened with Enter keeps focus and closes with Escape, focus comes back', { timeout: 60_000 }, async () => {
+    await page.goto('/console/api-keys');
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    const focused = () => page.evaluate('document.activeElement ? (document.activeElement.getAttribute("aria-label") || document.activeElement.textContent || document.activeElement.id || document.activeElement.tagName).trim() : ""') as Promise<string>;
+    // the first Tab reaches the skip link, Enter moves focus to the page
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('main');
+
+    const create = page.getByRole('button', { name: 'Create API key' });
+    await create.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+    await dialog.waitFor();
+    expect(await page.evaluate('!!document.activeElement && !!document.activeElement.closest("dialog")')).toBe(true);
+    // Tab cycles inside the modal dialog, never behind it
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('!document.activeElement || document.activeElement === document.body || !!document.activeElement.closest("dialog")'), `Tab ${i + 1} left the dialog`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await focused()).toBe('Create API key');
+  });
+
   it('logs out: the login page shows and the cookie no longer works', { timeout: 60_000 }, async () => {
     await page.goto('/console/api-keys');
     const cookie = (await sessionCookie(context)).value;
