@@ -4,7 +4,7 @@
  * Without /usr/bin/chromium the suite is skipped with a message, unless KEYWARD_REQUIRE_CHROMIUM=1
  * (.ci/run sets it). Screenshots go to test-artifacts/console/ (git-ignored).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -240,6 +240,20 @@ describe.skipIf(!chromiumInstalled)('the web console in Chromium (SQLite)', () =
     await table.getByText('iam.DisableAPIKey').waitFor();
     await page.getByRole('button', { name: 'Verify the hash chains' }).click();
     await page.getByText(/^The audit log is intact/).waitFor();
+
+    // export: the matching events as JSON lines, downloaded with the session
+    await page.goto(`/console/audit?type=management&api_key=${admin.key}&since=1h`);
+    await table.getByText('iam.DeleteAPIKey').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON lines' }).click()]);
+    expect(download.suggestedFilename()).toBe('keyward-audit-events.ndjson');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { methodName: string } });
+    expect(lines.length).toBeGreaterThan(2);
+    expect(new Set(lines.map((e) => e.type))).toEqual(new Set(['io.keyward.management']));
+    expect(lines.map((e) => e.data.methodName)).toContain('iam.DeleteAPIKey');
+    // a filter the server refuses is shown, not saved as the file
+    await page.goto('/console/audit?since=not-a-time');
+    await page.getByRole('link', { name: 'Export JSON lines' }).click();
+    await page.getByText('The audit events cannot be exported').waitFor();
   });
 
   it("shows the seed's Kafka cluster with its brokers' sync state", { timeout: 30_000 }, async () => {

@@ -24,7 +24,7 @@ describe('pages', () => {
     expect(more.next).toBeUndefined();
   });
   it('ignores an older page once the tail trimmed the feed', () => {
-    const trimmed: Feed<Timed> = { rows: [at('c', 3)], next: undefined, trimmed: true };
+    const trimmed: Feed<Timed> = { rows: [at('c', 3)], next: undefined, trimmed: true, floor: undefined };
     expect(withOlderPage(trimmed, { data: [at('a', 1)], metadata: {} })).toBe(trimmed);
   });
 });
@@ -53,12 +53,35 @@ describe('withNewerEvents', () => {
 });
 
 describe('tailSince', () => {
-  const now = Date.parse('2026-12-07T12:00:00Z');
+  const rows = [at('a', 10), at('b', 30)];
+  const newest = Date.parse(at('b', 30).time);
   it('looks back from the newest row', () => {
-    expect(tailSince([at('a', 10), at('b', 30)], '24h', now)).toBe(new Date(Date.parse(at('b', 30).time) - TAIL_LOOKBACK_MS).toISOString());
+    expect(tailSince({ rows, floor: undefined })).toBe(new Date(newest - TAIL_LOOKBACK_MS).toISOString());
   });
-  it('uses the filter\'s since without rows, else looks back from now', () => {
-    expect(tailSince([], ' 1h ', now)).toBe('1h');
-    expect(tailSince([], '', now)).toBe('2026-12-07T11:58:00.000Z');
+  it("never asks for events older than the filters' window", () => {
+    const floor = new Date(newest - 1000).toISOString();
+    expect(tailSince({ rows, floor })).toBe(floor);
+    expect(tailSince({ rows, floor: new Date(newest - 10 * TAIL_LOOKBACK_MS).toISOString() })).toBe(new Date(newest - TAIL_LOOKBACK_MS).toISOString());
+  });
+  it("without rows asks from the window's start, or with no since at all (not from the browser's clock)", () => {
+    expect(tailSince({ rows: [], floor: '2026-12-07T10:00:00.000Z' })).toBe('2026-12-07T10:00:00.000Z');
+    expect(tailSince({ rows: [], floor: undefined })).toBeUndefined();
+  });
+});
+
+describe('firstFeed', () => {
+  it("keeps the window's start the server resolved, from metadata.first", () => {
+    const feed = firstFeed({ data: [], metadata: { first: '/keyward/v1/audit-events?since=2026-12-06T12%3A00%3A00.000Z&limit=100' } });
+    expect(feed.floor).toBe('2026-12-06T12:00:00.000Z');
+    expect(firstFeed({ data: [], metadata: { first: '/keyward/v1/audit-events?limit=100' } }).floor).toBeUndefined();
+  });
+});
+
+describe('the tail after Load more', () => {
+  it('does not shrink a table that shows more than the bound', () => {
+    const feed = firstFeed({ data: [at('c', 30), at('b', 20), at('a', 10)], metadata: { next: '/x?page_token=t1' } });
+    const merged = withNewerEvents(feed, [at('d', 40)], 2);
+    expect(ids(merged)).toEqual(['d', 'c', 'b']);
+    expect(merged.trimmed).toBe(true);
   });
 });

@@ -16,6 +16,8 @@ export interface Feed<E extends Timed> {
   next: string | undefined;
   /** The tail dropped the oldest rows to stay within its bound. */
   trimmed: boolean;
+  /** The filters' `since` as the server resolved it (an absolute time, from `metadata.first`): the tail never asks for older events. */
+  floor: string | undefined;
 }
 
 /** How far back of the newest row the tail asks again: an aggregated data-plane event carries the time of its
@@ -28,8 +30,15 @@ export function pageTokenOf(next: string | undefined): string | undefined {
   return new URL(next, 'http://console.invalid').searchParams.get('page_token') ?? undefined;
 }
 
-export function firstFeed<E extends Timed>(page: { data: readonly E[]; metadata: { next?: string } }): Feed<E> {
-  return { rows: page.data, next: pageTokenOf(page.metadata.next), trimmed: false };
+/** The `since` of a page's `metadata.first` link: the window's start as the server resolved it. */
+function resolvedSince(first: string | undefined): string | undefined {
+  if (first === undefined || first === '') return undefined;
+  const since = new URL(first, 'http://console.invalid').searchParams.get('since');
+  return since === null || Number.isNaN(Date.parse(since)) ? undefined : since;
+}
+
+export function firstFeed<E extends Timed>(page: { data: readonly E[]; metadata: { first?: string; next?: string } }): Feed<E> {
+  return { rows: page.data, next: pageTokenOf(page.metadata.next), trimmed: false, floor: resolvedSince(page.metadata.first) };
 }
 
 /**
@@ -39,13 +48,14 @@ export function firstFeed<E extends Timed>(page: { data: readonly E[]; metadata:
 export function withOlderPage<E extends Timed>(feed: Feed<E>, page: { data: readonly E[]; metadata: { next?: string } }): Feed<E> {
   if (feed.trimmed) return feed;
   const seen = new Set(feed.rows.map((event) => event.id));
-  return { rows: [...feed.rows, ...page.data.filter((event) => !seen.has(event.id))], next: pageTokenOf(page.metadata.next), trimmed: false };
+  return { ...feed, rows: [...feed.rows, ...page.data.filter((event) => !seen.has(event.id))], next: pageTokenOf(page.metadata.next) };
 }
 
 const newestFirst = (a: Timed, b: Timed) => Date.parse(b.time) - Date.parse(a.time);
 
 /**
- * The feed with the tail's events merged in, newest first, each once, at most `max` rows. When the
+ * The feed with the tail's events merged in, newest first, each once, at most `max` rows — or as
+ * many as were shown, when "Load more" had shown more: the tail never shrinks the table. When the
  * oldest rows have to go, the next page no longer follows on from the last row, so `next` is dropped.
  */
 export function withNewerEvents<E extends Timed>(feed: Feed<E>, fresh: readonly E[], max: number): Feed<E> {
@@ -59,17 +69,20 @@ export function withNewerEvents<E extends Timed>(feed: Feed<E>, fresh: readonly 
   if (added.length === 0) return feed;
   // A stable sort keeps the server's order among events of the same time.
   const rows = [...added, ...feed.rows].sort(newestFirst);
-  if (rows.length <= max) return { ...feed, rows };
-  return { rows: rows.slice(0, max), next: undefined, trimmed: true };
+  const bound = Math.max(max, feed.rows.length);
+  if (rows.length <= bound) return { ...feed, rows };
+  return { ...feed, rows: rows.slice(0, bound), next: undefined, trimmed: true };
 }
 
 /**
- * The `since` of the tail's next request: TAIL_LOOKBACK_MS before the newest row, else the filter's own
- * `since` when it has one, else TAIL_LOOKBACK_MS before `now`.
+ * The `since` of the tail's next request: TAIL_LOOKBACK_MS before the newest row, but never before
+ * the filters' own window (`floor`); without rows, the window's start, or none at all (every
+ * matching event is then new, and the request's limit bounds the answer). The browser's clock is
+ * never used: it may not agree with the server's.
  */
-export function tailSince(rows: readonly Timed[], filterSince: string, now: number): string {
-  const newest = rows.reduce((latest, event) => Math.max(latest, Date.parse(event.time) || 0), 0);
-  if (newest > 0) return new Date(newest - TAIL_LOOKBACK_MS).toISOString();
-  if (filterSince.trim() !== '') return filterSince.trim();
-  return new Date(now - TAIL_LOOKBACK_MS).toISOString();
+export function tailSince(feed: Pick<Feed<Timed>, 'rows' | 'floor'>): string | undefined {
+  const newest = feed.rows.reduce((latest, event) => Math.max(latest, Date.parse(event.time) || 0), 0);
+  const floor = feed.floor === undefined ? 0 : Date.parse(feed.floor);
+  if (newest === 0) return feed.floor;
+  return new Date(Math.max(newest - TAIL_LOOKBACK_MS, floor)).toISOString();
 }

@@ -10,8 +10,11 @@ describe('auditFiltersFromQuery', () => {
     expect(filters.type).toBe('authorization');
     expect(filters.result).toBe('failure');
   });
-  it('keeps a value it does not know for the server to reject', () => {
-    expect(auditFiltersFromQuery({ type: 'login', result: 'UNAUTHORIZED' })).toMatchObject({ type: 'login', result: 'UNAUTHORIZED' });
+  it('keeps a value it does not know (in lower case) for the server to reject', () => {
+    expect(auditFiltersFromQuery({ type: 'login', result: 'UNAUTHORIZED' })).toMatchObject({ type: 'login', result: 'unauthorized' });
+  });
+  it('reads a type or result in any case as the form offers it', () => {
+    expect(auditFiltersFromQuery({ type: 'Management', result: 'Failure' })).toMatchObject({ type: 'management', result: 'failure' });
   });
 });
 

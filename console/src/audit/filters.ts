@@ -27,13 +27,14 @@ const SHORT_TYPES: ReadonlyMap<string, AuditTypeName> = new Map(Object.entries(A
 
 /**
  * The filters of a URL query; missing ones are ''. A CloudEvents type (`io.keyward.management`) is
- * read as its short name and a result in capitals (`SUCCESS`) in the API's lower case.
+ * read as its short name, and a type or result in any case (`Management`, `SUCCESS`) in lower case.
  */
 export function auditFiltersFromQuery(query: Readonly<Record<string, string | undefined>>): AuditFilters {
   const filters = { ...EMPTY_AUDIT_FILTERS };
   for (const name of AUDIT_FILTER_NAMES) filters[name] = (query[name] ?? '').trim();
-  filters.type = SHORT_TYPES.get(filters.type) ?? filters.type;
-  if (['SUCCESS', 'FAILURE'].includes(filters.result)) filters.result = filters.result.toLowerCase();
+  // the API reads both case-insensitively; the form's options are the lower-case names
+  filters.type = SHORT_TYPES.get(filters.type) ?? filters.type.toLowerCase();
+  filters.result = filters.result.toLowerCase();
   return filters;
 }
 

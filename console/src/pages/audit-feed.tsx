@@ -9,8 +9,10 @@ const LIST_PATH = '/keyward/v1/audit-events';
 export const PAGE_LIMIT = 100;
 /** The live tail asks this often. */
 export const TAIL_INTERVAL_MS = 3000;
-/** The live tail keeps at most this many rows (the oldest go). */
+/** The live tail keeps at most this many rows (the oldest go), or as many as "Load more" had shown. */
 export const TAIL_MAX_ROWS = 500;
+/** After failures in a row, the tail skips at most this many intervals between attempts. */
+const TAIL_MAX_BACKOFF = 10;
 
 export interface AuditFeed {
   feed: Feed<AuditEvent> | undefined;
@@ -27,7 +29,8 @@ const EMPTY_ERROR: unknown = undefined;
 
 /**
  * The audit log for `filters`: the first page, "Load more" through `metadata.next`, and while `tail`
- * is on, a request every TAIL_INTERVAL_MS for events from shortly before the newest row, merged in.
+ * is on, a request every TAIL_INTERVAL_MS (less often after failures) for events from shortly before
+ * the newest row, within the filters' window, merged in.
  * A newer load (other filters, reload) or unmounting aborts what is under way and stops the tail.
  */
 export function useAuditFeed(filters: AuditFilters, tail: boolean): AuditFeed {
@@ -74,21 +77,31 @@ export function useAuditFeed(filters: AuditFilters, tail: boolean): AuditFeed {
     if (!tail) return undefined;
     const controller = new AbortController();
     let inFlight = false;
+    // after a failure the tail waits 1, 3, 7… intervals (at most TAIL_MAX_BACKOFF) before it asks again
+    let failures = 0;
+    let skip = 0;
     const poll = () => {
       const current = feedRef.current;
       if (inFlight || current === undefined) return;
+      if (skip > 0) {
+        skip -= 1;
+        return;
+      }
       inFlight = true;
-      const since = tailSince(current.rows, filtersRef.current.since, Date.now());
       api
-        .get<AuditEventList>(LIST_PATH, { ...apiQueryOfAuditFilters(filtersRef.current), since, limit: TAIL_MAX_ROWS }, controller.signal)
+        .get<AuditEventList>(LIST_PATH, { ...apiQueryOfAuditFilters(filtersRef.current), since: tailSince(current), limit: TAIL_MAX_ROWS }, controller.signal)
         .then(
           (page) => {
             if (controller.signal.aborted) return;
+            failures = 0;
             setFeed((before) => (before === undefined ? before : withNewerEvents(before, page.data, TAIL_MAX_ROWS)));
             setTailError(EMPTY_ERROR);
           },
           (failure: unknown) => {
-            if (!controller.signal.aborted) setTailError(failure);
+            if (controller.signal.aborted) return;
+            failures += 1;
+            skip = Math.min(2 ** failures - 1, TAIL_MAX_BACKOFF);
+            setTailError(failure);
           },
         )
         .finally(() => {

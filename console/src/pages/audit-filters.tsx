@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AUDIT_TYPES, AUDIT_TYPE_NAMES } from '../../../src/contract/index';
+import { AUDIT_RESULTS, AUDIT_TYPES, AUDIT_TYPE_NAMES, type AuditResultName } from '../../../src/contract/index';
 import { Field, SelectField } from '../components/field';
 import { EMPTY_AUDIT_FILTERS, isAuditFiltered, queryOfAuditFilters, type AuditFilters } from '../audit/filters';
 
 const TYPE_OPTIONS = AUDIT_TYPE_NAMES.map((name) => ({ value: name, label: `${name[0]?.toUpperCase()}${name.slice(1)} (${AUDIT_TYPES[name]})` }));
-const RESULT_OPTIONS = [
-  { value: 'success', label: 'Success (SUCCESS)' },
-  { value: 'failure', label: 'Failure (UNAUTHENTICATED, UNAUTHORIZED, FAILURE)' },
-];
+const RESULT_LABELS: Record<AuditResultName, string> = { success: 'Success (SUCCESS)', failure: 'Failure (UNAUTHENTICATED, UNAUTHORIZED, FAILURE)' };
+const RESULT_OPTIONS = AUDIT_RESULTS.map((value) => ({ value, label: RESULT_LABELS[value] }));
 const TIME_HINT = 'A duration back from now (24h, 7d) or a time (2027-01-31T00:00:00Z)';
 
 interface TextFilterProps {

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { auditExportHref, auditFiltersFromQuery, isAuditFiltered, queryOfAuditFilters, type AuditFilters } from '../audit/filters';
+import { auditFiltersFromQuery, isAuditFiltered, queryOfAuditFilters, type AuditFilters } from '../audit/filters';
 import { ErrorNotice, Loading } from '../components/notice';
 import { Page } from '../components/page';
 import { paths } from '../routes';
@@ -9,6 +9,7 @@ import { TAIL_INTERVAL_MS, TAIL_MAX_ROWS, useAuditFeed } from './audit-feed';
 import { AuditFilterForm } from './audit-filters';
 import { AuditEventDialog, AuditTable } from './audit-table';
 import { useChainVerification } from './audit-verify';
+import { useAuditExport } from './audit-export';
 
 /**
  * /console/audit?api_key=…&principal=…&type=…&result=…&since=…&until=…&target=… — the audit log
@@ -24,6 +25,7 @@ export function AuditPage() {
   const [open, setOpen] = useState<AuditEvent | null>(null);
   const onOpen = useCallback((event: AuditEvent) => setOpen(event), []);
   const verification = useChainVerification();
+  const exporting = useAuditExport(filters);
 
   function apply(next: AuditFilters) {
     const query = queryOfAuditFilters(next);
@@ -34,9 +36,7 @@ export function AuditPage() {
   const actions = (
     <>
       {verification.button}
-      <a class="button" href={auditExportHref(filters)} download="keyward-audit-events.ndjson">
-        Export JSON lines
-      </a>
+      {exporting.button}
     </>
   );
   const feed = audit.feed;
@@ -44,6 +44,7 @@ export function AuditPage() {
   return (
     <Page title="Audit log" actions={actions} description="Every authentication, authorization decision and management change, newest first.">
       {verification.notice}
+      {exporting.notice}
       <AuditFilterForm filters={filters} onApply={apply} />
       <div class="audit-toolbar">
         <div class="field checkbox-field">
@@ -71,7 +72,8 @@ export function AuditPage() {
             {feed.rows.length.toLocaleString('en-US')} event{feed.rows.length === 1 ? '' : 's'} shown{feed.next === undefined && !feed.trimmed ? ' (all that match).' : '.'}
           </p>
           <AuditTable events={feed.rows} onOpen={onOpen} filtered={isAuditFiltered(filters)} />
-          {feed.next !== undefined && (
+          {feed.next !== undefined && tail && !tailBlocked && <p class="hint">Turn the live tail off to load older events.</p>}
+          {feed.next !== undefined && !(tail && !tailBlocked) && (
             <p class="table-more">
               <button type="button" class="button" onClick={audit.loadMore} disabled={audit.loadingMore}>
                 {audit.loadingMore ? 'Loading…' : 'Load more'}

@@ -5,6 +5,7 @@ import { notice } from '../output.js';
 import { withClient } from './shared.js';
 import type { ApiKey, KafkaCluster, RoleBinding, ServiceAccount } from '../../contract/index.js';
 import { principalOf } from '../../domain/principal.js';
+import { CliError } from '../cli-error.js';
 
 /**
  * `keyward kafka cluster broker-config CLUSTER [-o properties|json]` (DESIGN §2, §8): the broker's own
@@ -62,7 +63,8 @@ export function register(cluster: Command): void {
           spec: { resource: { id: found.id }, owner: { id: sa.id }, display_name: 'kafka-broker', description: `Kafka broker credential of ${found.id}` },
         });
         // a created key's response is the one that holds its secret
-        const secret = key.spec.secret ?? '';
+        const secret = key.spec.secret;
+        if (secret === undefined || secret === '') throw new CliError(`The server created key ${key.id} but sent no secret: delete it (keyward api-key delete ${key.id}) and try again`);
         const properties = brokerProperties({ url: client.url, cluster: found.id, key: key.id, secret });
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify({ ...Object.fromEntries(properties), key: key.id, secret, service_account: sa.id }, null, 2)}\n`);

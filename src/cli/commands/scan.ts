@@ -40,9 +40,9 @@ function locationUrl(found: LeakedSecret): string {
 
 /**
  * Sends the secrets found to `/keyward/v1/leaks`: with `dry_run` only to learn their keys, else to
- * disable them. Returns one result per finding, in order.
+ * disable them. The endpoint answers one entry per token sent, in order, so this returns one result
+ * per finding, in order.
  */
-/** `POST /keyward/v1/leaks` answers one entry per token sent, in order. */
 async function report(client: ApiClient, findings: LeakedSecret[], disable: boolean): Promise<LeakResult[]> {
   const results: LeakResult[] = [];
   for (let start = 0; start < findings.length; start += BATCH) {
