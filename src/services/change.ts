@@ -37,7 +37,7 @@ export async function applyChange<T>(deps: ChangeDeps, ctx: CallContext, work: (
       });
     const value = await work({ trx, audit, changed: (change) => changes.push(change) });
     // Console sessions of a key or owner this change disabled or deleted end with it.
-    await endRevokedSessions(trx, changes, deps.organizationId, audit);
+    await endRevokedSessions(trx, changes, deps.organizationId, deps.clock(), audit);
     // Kafka brokers' replicas: the revision advances (and its log row is written) only if this commits.
     await recordReplicaChanges(trx, changes, deps.clock());
     await deps.changes.announce(trx, changes);

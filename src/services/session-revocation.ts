@@ -1,19 +1,24 @@
 import type { Kysely } from 'kysely';
 import { organizationCrn } from '../domain/crn.js';
+import { checkKeyState } from '../domain/kafka/login-check.js';
 import type { Database } from '../store/database.js';
 import { sessionsRepo } from '../store/repositories/sessions.js';
 import type { ChangeTools } from './change.js';
 import type { Change } from './changes.js';
+import { loadKeyRecord, type KeyRecord } from './verify/key-record.js';
 
 /**
- * Why a console session can no longer live, from its key's and its owner's rows as they are now
- * (undefined: it still can). Expiry is not judged here: it needs no change to happen.
+ * Why a console session of `ownerId`'s key can no longer live, from the key's record as it is now
+ * (undefined: it still can). The key's state is judged by the one key check (`checkKeyState`: key
+ * status, owner status, expiry), as for every other authentication.
  */
-export function revocationReason(row: { keyStatus: string | null; ownerStatus: string | null; ownerId: string }): string | undefined {
-  if (row.keyStatus === null) return 'its API key was deleted';
-  if (row.keyStatus !== 'ACTIVE') return 'its API key is disabled';
-  if (row.ownerStatus === null) return `the owner ${row.ownerId} was deleted`;
-  if (row.ownerStatus !== 'ACTIVE') return `the owner ${row.ownerId} is disabled`;
+export function keyEndReason(key: KeyRecord | undefined, ownerId: string, now: Date): string | undefined {
+  if (key === undefined || key.ownerId !== ownerId) return 'its API key was deleted';
+  if (key.resourceKind !== 'cloud') return 'its API key is not a cloud key';
+  if (key.ownerStatus === 'DELETED') return `the owner ${ownerId} was deleted`;
+  const check = checkKeyState(key, () => now);
+  if (check.result === 'DISABLED') return check.disabled === 'key' ? 'its API key is disabled' : `the owner ${ownerId} is disabled`;
+  if (check.result === 'EXPIRED') return 'its API key expired';
   return undefined;
 }
 
@@ -24,21 +29,14 @@ export function revocationReason(row: { keyStatus: string | null; ownerStatus: s
  * the change commits. So re-enabling the key later does not bring an unused session back, and no
  * disable path (the API, a leak report, an owner's disable or deletion) can forget it.
  */
-export async function endRevokedSessions(trx: Kysely<Database>, changes: readonly Change[], organizationId: string, audit: ChangeTools['audit']): Promise<void> {
+export async function endRevokedSessions(trx: Kysely<Database>, changes: readonly Change[], organizationId: string, now: Date, audit: ChangeTools['audit']): Promise<void> {
   const keys = changes.flatMap((c) => (c.kind === 'api-key' ? [c.id] : []));
   const owners = changes.flatMap((c) => (c.kind === 'owner' ? [c.id] : []));
   if (keys.length === 0 && owners.length === 0) return;
-  const sessions = await trx
-    .selectFrom('console_sessions as s')
-    .leftJoin('api_keys as k', 'k.id', 's.api_key_id')
-    .leftJoin('users as u', 'u.id', 's.owner_id')
-    .leftJoin('service_accounts as a', 'a.id', 's.owner_id')
-    .select(['s.id', 's.api_key_id', 's.owner_id', 's.owner_kind', 'k.status as key_status', 'u.status as user_status', 'a.status as account_status'])
-    .where((eb) => eb.or([...(keys.length > 0 ? [eb('s.api_key_id', 'in', keys)] : []), ...(owners.length > 0 ? [eb('s.owner_id', 'in', owners)] : [])]))
-    .execute();
+  const sessions = await sessionsRepo.ofKeysOrOwners(trx, keys, owners);
   for (const session of sessions) {
-    const ownerStatus = session.owner_kind === 'user' ? session.user_status : session.account_status;
-    const reason = revocationReason({ keyStatus: session.key_status, ownerStatus, ownerId: session.owner_id });
+    // the key's record as this transaction leaves it
+    const reason = keyEndReason(await loadKeyRecord(trx, session.api_key_id), session.owner_id, now);
     if (reason === undefined) continue;
     if (await sessionsRepo.delete(trx, session.id)) {
       audit({ method: 'keyward.EndSession', subject: organizationCrn(organizationId), details: { session: session.id, api_key: session.api_key_id, reason } });

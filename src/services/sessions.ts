@@ -1,11 +1,10 @@
 import { organizationCrn } from '../domain/crn.js';
-import { isExpired } from '../domain/kafka/login-check.js';
 import { csrfTokenOf, isWellFormedSessionToken, newSessionId, newSessionToken, sessionTokenHash } from '../domain/session-token.js';
 import { sessionsRepo, type ConsoleSessionRow } from '../store/repositories/sessions.js';
 import { applyChange } from './change.js';
 import type { Actor, CallContext, RequestMetadata, ServiceDeps } from './context.js';
 import type { ManagementAuth } from './management-auth.js';
-import { revocationReason } from './session-revocation.js';
+import { keyEndReason } from './session-revocation.js';
 import type { KeyLookup, KeyRecord } from './verify/key-record.js';
 import { principalOf } from '../domain/principal.js';
 
@@ -52,12 +51,7 @@ function actorOf(session: Pick<ConsoleSessionRow, 'api_key_id' | 'owner_id' | 'o
 function endReason(row: ConsoleSessionRow, key: KeyRecord | undefined, now: Date): string | undefined {
   if (Date.parse(row.expires_at) <= now.getTime()) return 'the session reached its 12-hour lifetime';
   if (Date.parse(row.last_seen_at) + SESSION_IDLE_MS <= now.getTime()) return 'the session was idle for 30 minutes';
-  if (key === undefined || key.ownerId !== row.owner_id) return 'its API key was deleted';
-  if (key.resourceKind !== 'cloud') return 'its API key is not a cloud key';
-  const revoked = revocationReason({ keyStatus: key.status, ownerStatus: key.ownerStatus === 'DELETED' ? null : key.ownerStatus, ownerId: key.ownerId });
-  if (revoked !== undefined) return revoked;
-  if (isExpired(key.expiresAt, now)) return 'its API key expired';
-  return undefined;
+  return keyEndReason(key, row.owner_id, now);
 }
 
 /**

@@ -15,6 +15,15 @@ export const sessionsRepo = {
   async ofKey(db: Executor, apiKeyId: string): Promise<Array<Pick<ConsoleSessionRow, 'id' | 'created_at'>>> {
     return db.selectFrom('console_sessions').select(['id', 'created_at']).where('api_key_id', '=', apiKeyId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   },
+  /** The sessions of these keys, and of every key of these owners. */
+  async ofKeysOrOwners(db: Executor, apiKeyIds: readonly string[], ownerIds: readonly string[]): Promise<Array<Pick<ConsoleSessionRow, 'id' | 'api_key_id' | 'owner_id'>>> {
+    if (apiKeyIds.length === 0 && ownerIds.length === 0) return [];
+    return db
+      .selectFrom('console_sessions')
+      .select(['id', 'api_key_id', 'owner_id'])
+      .where((eb) => eb.or([...(apiKeyIds.length > 0 ? [eb('api_key_id', 'in', apiKeyIds)] : []), ...(ownerIds.length > 0 ? [eb('owner_id', 'in', ownerIds)] : [])]))
+      .execute();
+  },
   async touch(db: Executor, id: string, lastSeenAt: string): Promise<void> {
     await db.updateTable('console_sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
   },
