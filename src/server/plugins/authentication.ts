@@ -63,9 +63,19 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
   return (header.match(SESSION_COOKIE_PAIR)?.length ?? 0) > 1 ? '' : token;
 }
 
-/** The session cookie's attributes (DESIGN §10); `Secure` when the console is served over HTTPS. */
-export function sessionCookieOptions(secure: boolean): SerializeOptions {
+/** The session cookie is `Secure` when the public URL is https (`configured`) or the request came over TLS. */
+export function secureCookie(request: FastifyRequest, configured: boolean): boolean {
+  return configured || request.protocol === 'https';
+}
+
+/** The session cookie's attributes (DESIGN §10). */
+function sessionCookieOptions(secure: boolean): SerializeOptions {
   return { httpOnly: true, sameSite: 'strict', path: '/', secure };
+}
+
+/** The `Set-Cookie` value that gives the browser a session's token. */
+export function sessionSetCookie(token: string, secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, token, sessionCookieOptions(secure));
 }
 
 /** A `Set-Cookie` value that removes the session cookie from the browser. */
@@ -97,7 +107,7 @@ export function managementAuthentication(options: ManagementAuthOptions) {
     }
     const session = await options.sessions.resume(token, requestMetadata(request));
     if (!session) {
-      reply.header('Set-Cookie', clearedSessionCookie(options.secureCookies || request.protocol === 'https'));
+      reply.header('Set-Cookie', clearedSessionCookie(secureCookie(request, options.secureCookies)));
       throw errors.unauthenticated('The console session has ended; log in again');
     }
     request.callContext = session.ctx;

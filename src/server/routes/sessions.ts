@@ -1,11 +1,9 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { serialize as serializeCookie } from 'cookie';
 import { errors } from '../../domain/errors.js';
-import { SESSION_COOKIE } from '../../domain/session-token.js';
 import { ConsoleSession, ErrorBody, SessionLogin } from '../../contract/index.js';
-import { clearedSessionCookie, requestMetadata, sessionCookieOptions } from '../plugins/authentication.js';
-import type { LiveSession } from '../../services/sessions.js';
+import { clearedSessionCookie, requestMetadata, secureCookie, sessionSetCookie } from '../plugins/authentication.js';
+import type { LiveSession, NewSession } from '../../services/sessions.js';
 import type { RouteDeps } from './route-deps.js';
 
 const SESSIONS = '/keyward/v1/sessions';
@@ -16,8 +14,8 @@ function sessionOf(request: FastifyRequest): LiveSession {
   return request.consoleSession;
 }
 
-function present(session: LiveSession): ConsoleSession {
-  return { principal: session.ctx.actor.principal, csrf_token: session.csrfToken, expires_at: session.expiresAt };
+function present(session: Pick<NewSession, 'principal' | 'csrfToken' | 'expiresAt'>): ConsoleSession {
+  return { principal: session.principal, csrf_token: session.csrfToken, expires_at: session.expiresAt };
 }
 
 /**
@@ -28,19 +26,19 @@ export async function sessionRoutes(fastify: FastifyInstance, deps: RouteDeps): 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = deps.services;
   const tags = ['Console sessions'];
-  const secure = (request: FastifyRequest) => deps.secureCookies || request.protocol === 'https';
 
   app.post(SESSIONS, { schema: { tags, body: SessionLogin, response: { 201: ConsoleSession, '4xx': ErrorBody } } }, async (request, reply) => {
     const session = await sessions.login(request.body.key, request.body.secret, requestMetadata(request));
-    reply.header('Set-Cookie', serializeCookie(SESSION_COOKIE, session.token, sessionCookieOptions(secure(request))));
-    return reply.code(201).send({ principal: session.principal, csrf_token: session.csrfToken, expires_at: session.expiresAt });
+    reply.header('Set-Cookie', sessionSetCookie(session.token, secureCookie(request, deps.secureCookies)));
+    return reply.code(201).send(present(session));
   });
-  app.get(`${SESSIONS}/current`, { preHandler: deps.authenticate, schema: { tags, security: sessionSecurity, response: { 200: ConsoleSession, '4xx': ErrorBody } } }, async (request) =>
-    present(sessionOf(request)),
-  );
+  app.get(`${SESSIONS}/current`, { preHandler: deps.authenticate, schema: { tags, security: sessionSecurity, response: { 200: ConsoleSession, '4xx': ErrorBody } } }, async (request) => {
+    const session = sessionOf(request);
+    return present({ principal: session.ctx.actor.principal, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  });
   app.delete(`${SESSIONS}/current`, { preHandler: deps.authenticate, schema: { tags, security: sessionSecurity, response: { 204: Type.Null(), '4xx': ErrorBody } } }, async (request, reply) => {
     await sessions.logout(sessionOf(request));
-    reply.header('Set-Cookie', clearedSessionCookie(secure(request)));
+    reply.header('Set-Cookie', clearedSessionCookie(secureCookie(request, deps.secureCookies)));
     return reply.code(204).send(null);
   });
 }
