@@ -23,3 +23,12 @@ export async function signIn(page: Page, credentials: { key: string; secret: str
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
+
+/** A new 1280×800 page of `browser` on `baseURL`, signed in with `credentials`; steps wait at most `timeoutMs`. */
+export async function signedInPage(browser: Browser, baseURL: string, credentials: { key: string; secret: string }, timeoutMs: number): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  await signIn(page, credentials);
+  return page;
+}

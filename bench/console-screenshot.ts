@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { launchChromium, signIn } from './console-browser.js';
+import { launchChromium, signedInPage } from './console-browser.js';
 import { call, createKey, seedWorkflow, verify } from './console-seed.js';
 import { cleanup, runMain, startKeyward } from './processes.js';
 
@@ -35,10 +35,7 @@ async function main(): Promise<void> {
 
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(browser, server.url, admin, 20_000);
     await page.goto('/console/api-keys');
     await page.getByRole('link', { name: fresh.key }).waitFor();
     await page.waitForTimeout(500); // the sparklines' usage request

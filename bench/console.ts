@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { launchChromium, signIn } from './console-browser.js';
+import { launchChromium, signedInPage } from './console-browser.js';
 import { call, createKey, seedWorkflow, type Credentials } from './console-seed.js';
 import { cleanup, runMain, startKeyward } from './processes.js';
 
@@ -79,10 +79,7 @@ async function main(): Promise<void> {
   await call(server.url, admin, 'PATCH', '/keyward/v1/policy', { max_keys_per_owner_resource: 1000 });
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(browser, server.url, admin, 60_000);
 
     await fillKeys(server.url, admin, seed.app1.id, seed.cluster.id, BASELINE_KEYS);
     log(`measuring the keys page with ${BASELINE_KEYS} keys (${RUNS} runs)`);

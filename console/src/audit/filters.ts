@@ -53,10 +53,10 @@ export function queryOfAuditFilters(filters: AuditFilters): string {
   return queryString(filters, AUDIT_FILTER_NAMES);
 }
 
-/** The filters as the query of an API request (empty ones left out). */
-export function apiQueryOfAuditFilters(filters: AuditFilters): Partial<AuditFilters> {
+/** The filters (all, or those `names`) as the query of an API request (empty ones left out). */
+export function apiQueryOfAuditFilters(filters: AuditFilters, names: ReadonlyArray<keyof AuditFilters> = AUDIT_FILTER_NAMES): Partial<AuditFilters> {
   const query: Partial<AuditFilters> = {};
-  for (const name of AUDIT_FILTER_NAMES) {
+  for (const name of names) {
     const value = filters[name].trim();
     if (value !== '') query[name] = value;
   }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { apiQueryOfAuditFilters, auditExportHref, type AuditFilters } from '../audit/filters';
+import { apiQueryOfAuditFilters, auditExportHref, EXPORT_FILTER_NAMES, type AuditFilters } from '../audit/filters';
 import { ErrorNotice } from '../components/notice';
 
 const FILE_NAME = 'keyward-audit-events.ndjson';
@@ -21,8 +21,7 @@ export function useAuditExport(filters: AuditFilters) {
     if (busy) return;
     setBusy(true);
     try {
-      const { target: _target, ...exported } = apiQueryOfAuditFilters(filters);
-      await api.get('/keyward/v1/audit-events', { ...exported, limit: 1 });
+      await api.get('/keyward/v1/audit-events', { ...apiQueryOfAuditFilters(filters, EXPORT_FILTER_NAMES), limit: 1 });
       setError(undefined);
       const link = document.createElement('a');
       link.href = href;
